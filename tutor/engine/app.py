@@ -1,0 +1,263 @@
+"""The isolated Celery app of one run: its own broker store, result store, task class and results.
+
+Everything here is real Celery: the app, the task base class and the result classes are Celery's
+own, extended only to report to the run (a task is about to run, has returned or raised; a caller
+waits for a result) so the run can hold each stage for the learner.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from celery import Celery, Task
+from celery.backends.base import DisabledBackend, KeyValueStoreBackend
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+from celery.result import AsyncResult, GroupResult
+from kombu.utils.objects import cached_property
+
+from .broker import STORE_OPTION, BrokerStore, RunTransport
+from .errors import RunClosed
+
+POLL_INTERVAL = 0.01
+"""How often the broker is polled and results are checked (Celery's defaults: 1 s and 0.5 s)."""
+
+_WAIT_SLICE = 0.05
+
+
+class RunHooks(Protocol):
+    """What the app's tasks and results report to (the run)."""
+
+    @property
+    def closing(self) -> bool:
+        """True once the run closes; waits give up."""
+
+    def task_executing(self, task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A task body is about to run in the calling thread."""
+
+    def task_returned(self, task: Task, value: Any) -> None:
+        """A task body returned `value`."""
+
+    def task_raised(self, task: Task, exc: BaseException) -> None:
+        """A task body raised `exc`."""
+
+    def waiting(self, ready: Callable[[], bool]) -> AbstractContextManager[None]:
+        """The calling thread waits until `ready()` (a result arrived)."""
+
+
+class ResultStore:
+    """One run's result backend storage: key → encoded meta, readable without side effects."""
+
+    def __init__(self) -> None:
+        self._data: dict[bytes, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Any:
+        """The stored value for `key`, or None."""
+        with self._lock:
+            return self._data.get(key)
+
+    def set(self, key: bytes, value: Any) -> None:
+        """Store `value` under `key`."""
+        with self._lock:
+            self._data[key] = value
+
+    def delete(self, key: bytes) -> None:
+        """Forget `key`."""
+        with self._lock:
+            self._data.pop(key, None)
+
+    def incr(self, key: bytes) -> int:
+        """Add one to the integer under `key` (chord counters) and return it."""
+        with self._lock:
+            value = int(self._data.get(key) or 0) + 1
+            self._data[key] = value
+            return value
+
+    def items(self) -> list[tuple[bytes, Any]]:
+        """Every stored key and value, in storing order."""
+        with self._lock:
+            return list(self._data.items())
+
+    def clear(self) -> None:
+        """Forget everything (at teardown)."""
+        with self._lock:
+            self._data.clear()
+
+
+class RunResultBackend(KeyValueStoreBackend):  # type: ignore[misc]
+    """Celery's key/value result backend over the run's own ResultStore (no global cache)."""
+
+    supports_native_join = True
+    implements_incr = True
+    supports_autoexpire = False
+
+    def __init__(self, app: Celery, url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.url = url
+        self.store: ResultStore = app.tutor_results
+
+    def get(self, key: bytes) -> Any:
+        return self.store.get(key)
+
+    def mget(self, keys: list[bytes]) -> dict[bytes, Any]:
+        found = {key: self.store.get(key) for key in keys}
+        return {key: value for key, value in found.items() if value is not None}
+
+    def set(self, key: bytes, value: Any) -> None:
+        self.store.set(key, value)
+
+    def delete(self, key: bytes) -> None:
+        self.store.delete(key)
+
+    def incr(self, key: bytes) -> int:
+        return self.store.incr(key)
+
+    def expire(self, key: bytes, value: Any) -> None:
+        """Results of a run live as long as the run; nothing expires."""
+
+    def _apply_chord_incr(self, header_result_args: Any, body: Any, **kwargs: Any) -> Any:
+        self.store.set(self.get_key_for_chord(header_result_args[0]), 0)
+        return super()._apply_chord_incr(header_result_args, body, **kwargs)
+
+
+class GatedTask(Task):  # type: ignore[misc]
+    """Celery's Task, reporting to the run just before and just after its body runs."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        hooks: RunHooks | None = getattr(self.app, "tutor_hooks", None)
+        if hooks is None:
+            return super().__call__(*args, **kwargs)
+        hooks.task_executing(self, args, kwargs)
+        try:
+            value = super().__call__(*args, **kwargs)
+        except RunClosed:
+            raise
+        except BaseException as exc:
+            hooks.task_raised(self, exc)
+            raise
+        hooks.task_returned(self, value)
+        return value
+
+
+def _wait_for(
+    hooks: RunHooks | None,
+    ready: Callable[[], bool],
+    get_once: Callable[[float | None], Any],
+    timeout: float | None,
+) -> Any:
+    """Wait for a result in short slices, so the run can close and knows the caller waits."""
+    if hooks is None:
+        return get_once(timeout)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with hooks.waiting(ready):
+        while True:
+            if hooks.closing:
+                raise RunClosed("run closed while waiting for a result")
+            slice_ = _WAIT_SLICE
+            if deadline is not None:
+                slice_ = max(0.0, min(slice_, deadline - time.monotonic()))
+            try:
+                return get_once(slice_)
+            except CeleryTimeoutError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+def _safe_ready(result: Any) -> Callable[[], bool]:
+    def ready() -> bool:
+        try:
+            return bool(result.ready())
+        except Exception:
+            return False
+
+    return ready
+
+
+class RunAsyncResult(AsyncResult):  # type: ignore[misc]
+    """Celery's AsyncResult whose get() tells the run that the caller is waiting."""
+
+    def get(self, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self.backend, DisabledBackend):
+            return super().get(timeout, *args, **kwargs)
+        kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
+        hooks = getattr(self.app, "tutor_hooks", None)
+        return _wait_for(
+            hooks, _safe_ready(self), lambda t: super(RunAsyncResult, self).get(t, *args, **kwargs),
+            timeout,
+        )
+
+    wait = get
+
+
+class RunGroupResult(GroupResult):  # type: ignore[misc]
+    """Celery's GroupResult whose get() tells the run that the caller is waiting."""
+
+    def get(self, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
+        kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
+        hooks = getattr(self.app, "tutor_hooks", None)
+        return _wait_for(
+            hooks, _safe_ready(self), lambda t: super(RunGroupResult, self).get(t, *args, **kwargs),
+            timeout,
+        )
+
+
+class RunApp(Celery):  # type: ignore[misc]
+    """A Celery app bound to one run: its broker store, its result store and its hooks."""
+
+    tutor_hooks: RunHooks | None = None
+    tutor_results: ResultStore
+
+    @cached_property
+    def AsyncResult(self) -> type[RunAsyncResult]:  # noqa: N802 - Celery's name
+        return self.subclass_with_self(RunAsyncResult, name="AsyncResult")  # type: ignore[no-any-return]
+
+    @cached_property
+    def GroupResult(self) -> type[RunGroupResult]:  # noqa: N802 - Celery's name
+        return self.subclass_with_self(RunGroupResult, name="GroupResult")  # type: ignore[no-any-return]
+
+
+def build_app(
+    *,
+    name: str,
+    broker_store: BrokerStore,
+    results: ResultStore,
+    hooks: RunHooks,
+    result_backend: bool,
+    ignore_result: bool,
+    default_queue: str,
+) -> RunApp:
+    """Create an isolated app: memory broker (this run's store), in-memory or no result backend."""
+    app = RunApp(main=name, set_as_current=False, task_cls=GatedTask)
+    app.tutor_results = results
+    app.tutor_hooks = hooks
+    backend = f"{RunResultBackend.__module__}:{RunResultBackend.__qualname__}"
+    app.conf.update(
+        broker_url="memory://",
+        broker_transport=RunTransport,
+        broker_transport_options={"polling_interval": POLL_INTERVAL, STORE_OPTION: broker_store},
+        broker_connection_retry_on_startup=False,
+        result_backend=backend if result_backend else None,
+        result_expires=None,
+        task_ignore_result=ignore_result,
+        task_track_started=True,
+        task_default_queue=default_queue,
+        task_store_errors_even_if_ignored=False,
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
+        worker_enable_remote_control=False,
+        accept_content=["json"],
+        task_serializer="json",
+        result_serializer="json",
+    )
+    return app
+
+
+def iter_task_names(app: Celery) -> Iterator[str]:
+    """Names of the tasks the sample registered (Celery's built-in tasks left out)."""
+    for name in sorted(app.tasks):
+        if not name.startswith("celery."):
+            yield name

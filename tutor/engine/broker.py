@@ -1,0 +1,253 @@
+"""One run's own in-memory broker: kombu's memory transport with per-run queues and a gate.
+
+kombu's memory transport keeps its queues and bindings in class-level (process-global) state, so
+two runs would read each other's leftovers. Here every run owns a `BrokerStore`, passed to the
+transport through the connection's transport options; the transport's channels read and write only
+that store. The store tells its listener about every put, get and ack, and asks it before a worker
+may take a message, which is how the run holds a message visibly in its queue.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import weakref
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from queue import Empty
+from typing import Any, Protocol
+
+from kombu.transport import memory, virtual
+
+STORE_OPTION = "tutor_broker_store"
+"""The transport option that carries a run's BrokerStore to the transport."""
+
+DRAIN_CAP_SECONDS = 0.05
+"""Longest a worker's drain waits before looking at its stop flag again (Celery uses 2 s)."""
+
+
+class BrokerListener(Protocol):
+    """What a BrokerStore reports to (the run)."""
+
+    def before_put(self, queue: str, message: dict[str, Any]) -> None:
+        """A message is about to enter `queue` (it is not visible to workers yet)."""
+
+    def may_take(self, queue: str, message: dict[str, Any]) -> bool:
+        """Whether the message at the head of `queue` may be taken now."""
+
+    def taken(self, queue: str, message: dict[str, Any]) -> None:
+        """A worker took the message off `queue`."""
+
+    def idle(self, queue: str) -> None:
+        """A worker polled `queue` and found nothing it may take."""
+
+    def acked(self, delivery_tag: Any, message: Any) -> None:
+        """A worker acknowledged a delivered message."""
+
+
+@dataclass(frozen=True)
+class WireMessage:
+    """A task message as it sits in a queue, decoded from its real body and headers."""
+
+    id: str
+    task: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    headers: dict[str, Any]
+    properties: dict[str, Any]
+    queue: str
+
+
+def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
+    """Decode a raw message dict of the memory transport (base64 JSON body) into its parts."""
+    headers = dict(raw.get("headers") or {})
+    properties = dict(raw.get("properties") or {})
+    body: Any = raw.get("body")
+    encoding = properties.get("body_encoding")
+    try:
+        if encoding == "base64" and isinstance(body, (str, bytes)):
+            body = base64.b64decode(body)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        decoded = json.loads(body) if isinstance(body, str) else body
+    except (ValueError, TypeError):
+        decoded = None
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = {}
+    if isinstance(decoded, list) and len(decoded) >= 2:
+        args = tuple(decoded[0])
+        kwargs = dict(decoded[1])
+    return WireMessage(
+        id=str(headers.get("id") or properties.get("correlation_id") or ""),
+        task=str(headers.get("task") or ""),
+        args=args,
+        kwargs=kwargs,
+        headers=headers,
+        properties=properties,
+        queue=queue,
+    )
+
+
+class RunQueue:
+    """A FIFO of raw messages with its own lock; readable without consuming."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: deque[dict[str, Any]] = deque()
+
+    def qsize(self) -> int:
+        """How many messages wait."""
+        with self.lock:
+            return len(self.items)
+
+    def peek(self) -> list[dict[str, Any]]:
+        """A copy of the waiting messages, oldest first."""
+        with self.lock:
+            return list(self.items)
+
+
+class BrokerStore:
+    """Everything one run's broker holds: queues, bindings, and the channels reading them."""
+
+    def __init__(self, listener: BrokerListener) -> None:
+        self.listener = listener
+        self.queues: dict[str, RunQueue] = {}
+        self.state = virtual.BrokerState()
+        self.channels: weakref.WeakSet[RunChannel] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def queue(self, name: str) -> RunQueue:
+        """The queue called `name`, created on first use."""
+        with self._lock:
+            found = self.queues.get(name)
+            if found is None:
+                found = self.queues[name] = RunQueue()
+            return found
+
+    def waiting(self) -> dict[str, list[WireMessage]]:
+        """Every queue's waiting messages, decoded, without consuming them."""
+        with self._lock:
+            names = list(self.queues)
+        return {name: [decode_message(name, raw) for raw in self.queue(name).peek()] for name in names}
+
+    def unacked(self) -> list[WireMessage]:
+        """Messages delivered to a worker and not acknowledged yet."""
+        found: list[WireMessage] = []
+        for channel in list(self.channels):
+            qos = channel._qos
+            if qos is None:
+                continue
+            dirty = set(qos._dirty)
+            for tag, message in list(qos._delivered.items()):
+                if tag in dirty:
+                    continue
+                raw = {
+                    "headers": message.headers,
+                    "properties": message.properties,
+                    "body": message.body,
+                }
+                delivery = message.delivery_info or {}
+                queue = str(delivery.get("routing_key") or delivery.get("queue") or "")
+                found.append(decode_message(queue, raw))
+        return found
+
+    def clear(self) -> None:
+        """Forget every queue and binding (at teardown)."""
+        with self._lock:
+            self.queues.clear()
+        self.state.clear()
+
+
+class RunChannel(memory.Channel):  # type: ignore[misc]
+    """A memory channel that reads and writes only its run's BrokerStore."""
+
+    def __init__(self, connection: RunTransport, **kwargs: Any) -> None:
+        self.store: BrokerStore = connection.store
+        self.queues = self.store.queues
+        super().__init__(connection, **kwargs)
+        self.store.channels.add(self)
+
+    def _has_queue(self, queue: str, **kwargs: Any) -> bool:
+        return queue in self.store.queues
+
+    def _new_queue(self, queue: str, **kwargs: Any) -> None:
+        self.store.queue(queue)
+
+    def _queue_for(self, queue: str) -> RunQueue:
+        return self.store.queue(queue)
+
+    def _put(self, queue: str, message: dict[str, Any], **kwargs: Any) -> None:
+        self.store.listener.before_put(queue, message)
+        run_queue = self.store.queue(queue)
+        with run_queue.lock:
+            run_queue.items.append(message)
+
+    def _put_fanout(
+        self, exchange: str, message: dict[str, Any], routing_key: str | None = None, **kwargs: Any
+    ) -> None:
+        for queue in self._lookup(exchange, routing_key):
+            self._put(queue, message)
+
+    def _get(self, queue: str, timeout: float | None = None) -> dict[str, Any]:
+        run_queue = self.store.queue(queue)
+        with run_queue.lock:
+            head = run_queue.items[0] if run_queue.items else None
+            if head is not None and self.store.listener.may_take(queue, head):
+                run_queue.items.popleft()
+            else:
+                head = None
+        if head is None:
+            self.store.listener.idle(queue)
+            raise Empty()
+        self.store.listener.taken(queue, head)
+        return head
+
+    def _size(self, queue: str) -> int:
+        return self.store.queue(queue).qsize()
+
+    def _delete(self, queue: str, *args: Any, **kwargs: Any) -> None:
+        with self.store._lock:
+            self.store.queues.pop(queue, None)
+
+    def _purge(self, queue: str) -> int:
+        run_queue = self.store.queue(queue)
+        with run_queue.lock:
+            size = len(run_queue.items)
+            run_queue.items.clear()
+        return size
+
+    def basic_ack(self, delivery_tag: Any, multiple: bool = False) -> None:
+        message = None
+        if self._qos is not None:
+            message = self._qos._delivered.get(delivery_tag)
+        super().basic_ack(delivery_tag, multiple=multiple)
+        self.store.listener.acked(delivery_tag, message)
+
+    def close(self) -> None:
+        self.store.channels.discard(self)
+        virtual.Channel.close(self)
+
+
+class RunTransport(memory.Transport):  # type: ignore[misc]
+    """The memory transport, bound to the BrokerStore named in the transport options."""
+
+    Channel = RunChannel
+
+    def __init__(self, client: Any, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.store: BrokerStore = client.transport_options[STORE_OPTION]
+        self.state = self.store.state
+
+    def drain_events(self, connection: Any, timeout: float | None = None) -> Any:
+        """Drain, but never for longer than DRAIN_CAP_SECONDS, so a worker stops promptly."""
+        if timeout is not None:
+            timeout = min(timeout, DRAIN_CAP_SECONDS)
+        return super().drain_events(connection, timeout=timeout)
+
+
+def iter_unacked_ids(store: BrokerStore) -> Iterator[str]:
+    """The ids of messages delivered and not yet acknowledged."""
+    for message in store.unacked():
+        yield message.id

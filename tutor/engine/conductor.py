@@ -1,0 +1,269 @@
+"""The conductor: holds every stage of a run until the learner moves on, one stop at a time.
+
+Threads of the run (the caller, each worker, each worker's timer) report to the conductor when they
+reach a stage. A *blocking* stop parks that thread until the stop is granted; a *marker* stop
+(a message waiting in a queue or in a timer) parks nothing, but the queue gate keeps its message
+from being taken until the stop is granted. `advance()` grants the current stop, then waits until
+the run has settled (no thread is doing work) and makes the oldest reached stop the current one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from .errors import RunClosed, RunStalled
+from .stages import Stage, Stop
+from .trace import Trace
+
+
+@dataclass
+class _Reached:
+    """A stop some thread reached, with what granting it must do."""
+
+    stop: Stop
+    thread_ident: int | None
+    """The parked thread (blocking stops); None for marker stops."""
+    message_id: str | None = None
+    """For a queue marker: the message the gate lets through once granted."""
+    queue: str | None = None
+    granted: bool = field(default=False)
+
+
+class Conductor:
+    """Decides when each thread of a run may go on, so the learner sees one stage at a time."""
+
+    def __init__(self, trace: Trace) -> None:
+        self._trace = trace
+        self._cond = threading.Condition()
+        self._pending: deque[_Reached] = deque()
+        self._current: _Reached | None = None
+        self._seq = 0
+        self._busy: set[int] = set()
+        self._held: set[int] = set()
+        self._waiters: dict[int, Callable[[], bool]] = {}
+        self._deliverable: dict[str, str] = {}
+        self._consumers: dict[str, set[int]] = {}
+        self._timed = 0
+        self._closing = False
+        self._free_running = False
+        self._paused_total = 0.0
+        self._paused_since: float | None = None
+
+    # ----------------------------------------------------------------- threads of the run
+    def begin_work(self) -> None:
+        """The calling thread starts doing work the run must wait for."""
+        with self._cond:
+            self._busy.add(threading.get_ident())
+
+    def end_work(self) -> None:
+        """The calling thread has nothing more to do for now (finished, or polling an empty queue)."""
+        me = threading.get_ident()
+        with self._cond:
+            if me in self._busy:
+                self._busy.discard(me)
+                self._cond.notify_all()
+
+    def hold(self, stage: Stage, **info: object) -> None:
+        """Park the calling thread at `stage` until the learner moves on (or the run closes)."""
+        me = threading.get_ident()
+        with self._cond:
+            if self._closing:
+                raise RunClosed(f"run closed at {stage}")
+            if self._free_running:
+                self._busy.add(me)
+                return
+            reached = _Reached(self._new_stop(stage, info), me)
+            self._pending.append(reached)
+            self._busy.discard(me)
+            self._held.add(me)
+            self._cond.notify_all()
+            while not reached.granted and not self._closing:
+                self._cond.wait()
+            self._held.discard(me)
+            if self._closing:
+                raise RunClosed(f"run closed while held at {stage}")
+            self._busy.add(me)
+
+    def mark(self, stage: Stage, **info: object) -> None:
+        """Record a stop that parks no thread (a message waiting in a worker's timer)."""
+        with self._cond:
+            if self._closing or self._free_running:
+                return
+            self._pending.append(_Reached(self._new_stop(stage, info), None))
+            self._cond.notify_all()
+
+    def gate_message(self, message_id: str, queue: str, **info: object) -> None:
+        """A message is about to enter `queue`: keep it there until its QUEUED stop is granted."""
+        with self._cond:
+            if self._free_running:
+                self._deliverable[message_id] = queue
+                return
+            stop = self._new_stop(Stage.QUEUED, {**info, "task_id": message_id})
+            self._pending.append(_Reached(stop, None, message_id=message_id, queue=queue))
+            self._cond.notify_all()
+
+    def may_take(self, message_id: str) -> bool:
+        """Whether a worker may take this message off its queue now."""
+        with self._cond:
+            return not self._closing and message_id in self._deliverable
+
+    def took(self, message_id: str) -> None:
+        """A worker thread took the message: it is busy with it from now on."""
+        with self._cond:
+            self._deliverable.pop(message_id, None)
+            self._busy.add(threading.get_ident())
+
+    def consume(self, queue: str, thread_ident: int) -> None:
+        """Say that a worker thread consumes `queue`, so messages granted there will be taken."""
+        with self._cond:
+            self._consumers.setdefault(queue, set()).add(thread_ident)
+
+    def stop_consuming(self, thread_ident: int) -> None:
+        """A worker thread stopped: messages granted to its queues will wait there."""
+        with self._cond:
+            for threads in self._consumers.values():
+                threads.discard(thread_ident)
+            self._busy.discard(thread_ident)
+            self._cond.notify_all()
+
+    def timer_entry_added(self) -> None:
+        """A task now waits in a worker's timer; the run is not finished until it fires."""
+        with self._cond:
+            self._timed += 1
+
+    def timer_entry_fired(self) -> None:
+        """A timer entry fired in the calling (timer) thread, which is now busy with the task."""
+        with self._cond:
+            self._timed = max(0, self._timed - 1)
+            self._busy.add(threading.get_ident())
+
+    @contextmanager
+    def waiting(self, ready: Callable[[], bool]) -> Iterator[None]:
+        """The calling thread waits for something (a result) that `ready()` says has come."""
+        me = threading.get_ident()
+        with self._cond:
+            self._waiters[me] = ready
+            self._busy.discard(me)
+            self._cond.notify_all()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._waiters.pop(me, None)
+                self._busy.add(me)
+
+    def paused_seconds(self) -> float:
+        """How long the whole run has stood still at stops, waiting for the learner, so far."""
+        with self._cond:
+            paused = self._paused_total
+            if self._paused_since is not None:
+                paused += time.monotonic() - self._paused_since
+            return paused
+
+    @property
+    def closing(self) -> bool:
+        """True once the run is closing: holds no longer park anyone."""
+        return self._closing
+
+    # ----------------------------------------------------------------- the learner's side
+    @property
+    def current(self) -> Stop | None:
+        """The stop the run is held at now (None before the first advance)."""
+        with self._cond:
+            return self._current.stop if self._current else None
+
+    def advance(self, timeout: float = 30.0) -> Stop:
+        """Let the current stop go on, wait until the run settles, and return the next stop."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if self._closing:
+                raise RunClosed("run is closed")
+            if self._paused_since is not None:
+                self._paused_total += time.monotonic() - self._paused_since
+                self._paused_since = None
+            if self._current is not None:
+                if self._current.stop.stage is Stage.FINISHED:
+                    if not self._pending and not self._unsettled():
+                        return self._current.stop
+                else:
+                    self._grant(self._current)
+            self._current = None
+            while True:
+                if self._closing:
+                    raise RunClosed("run closed while advancing")
+                if not self._unsettled():
+                    if self._pending:
+                        self._current = self._pending.popleft()
+                        self._paused_since = time.monotonic()
+                        return self._current.stop
+                    if self._timed == 0:
+                        self._paused_since = time.monotonic()
+                        finished = {"thread": "-", "detail": "nothing more happens on its own"}
+                        self._current = _Reached(self._new_stop(Stage.FINISHED, finished), None)
+                        return self._current.stop
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise RunStalled(self._describe_unsettled())
+                self._cond.wait(min(remaining, 0.05))
+
+    def run_freely(self) -> None:
+        """Stop holding: every parked thread goes on, and later stages are not held."""
+        with self._cond:
+            self._free_running = True
+            for reached in self._pending:
+                self._grant(reached)
+            if self._current is not None:
+                self._grant(self._current)
+            self._pending.clear()
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Release every parked thread (their holds raise RunClosed) and refuse new holds."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+
+    # ----------------------------------------------------------------- internals
+    def _new_stop(self, stage: Stage, info: dict[str, object]) -> Stop:
+        self._seq += 1
+        thread = str(info.get("thread") or self._trace.thread_name())
+        stop = Stop(seq=self._seq, stage=stage, thread=thread)
+        fields = {key: value for key, value in info.items() if key in _STOP_FIELDS}
+        return replace(stop, **fields)  # type: ignore[arg-type]
+
+    def _grant(self, reached: _Reached) -> None:
+        reached.granted = True
+        if reached.thread_ident is not None:
+            self._held.discard(reached.thread_ident)
+            self._busy.add(reached.thread_ident)
+        if reached.message_id is not None and reached.queue is not None:
+            self._deliverable[reached.message_id] = reached.queue
+        self._cond.notify_all()
+
+    def _unsettled(self) -> bool:
+        if self._busy:
+            return True
+        if any(ready() for ready in self._waiters.values()):
+            return True
+        for queue in self._deliverable.values():
+            consumers = self._consumers.get(queue, set())
+            if any(thread not in self._held for thread in consumers):
+                return True
+        return False
+
+    def _describe_unsettled(self) -> str:
+        busy = sorted(self._trace.thread_name(ident) for ident in self._busy)
+        waiting = len(self._deliverable)
+        return (
+            "the run did not reach its next stage in time "
+            f"(busy threads: {', '.join(busy) or 'none'}; messages let through but not taken: "
+            f"{waiting}; tasks waiting in a timer: {self._timed})"
+        )
+
+
+_STOP_FIELDS = {"task_id", "task_name", "line", "detail"}

@@ -1,0 +1,71 @@
+"""What the run remembers about each task and each call the caller made, as the events come in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON_SCALARS = (int, float, str, bool, type(None))
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """A JSON-like copy of `value` (tuples become lists as on the wire); others become their repr."""
+    if isinstance(value, JSON_SCALARS):
+        return value
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return [plain(item, depth + 1) for item in value]
+    if depth < 4 and isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {key: plain(item, depth + 1) for key, item in value.items()}
+    return repr(value)
+
+
+@dataclass
+class TaskRecord:
+    """Everything seen of one task message (or one direct call of a task) so far."""
+
+    key: str
+    """The task id, or "direct-N" for the N-th direct call (which has no id)."""
+    name: str
+    direct: bool = False
+    args: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    queue: str | None = None
+    eta: str | None = None
+    retries: int = 0
+    published_by: str | None = None
+    published_at: float | None = None
+    received_by: str | None = None
+    received_at: float | None = None
+    executed_by: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    local_values: dict[str, Any] = field(default_factory=dict)
+    returned: bool = False
+    return_value: Any = None
+    exception: str | None = None
+    traceback: str | None = None
+    outcome: str | None = None
+    """"success", "failure" or "retry" once the worker reported it."""
+
+
+@dataclass
+class CallRecord:
+    """One statement the caller ran: when, how long it worked, and what it got back."""
+
+    index: int
+    line: int
+    source: str
+    thread: str
+    started_at: float
+    finished_at: float | None = None
+    paused_seconds: float = 0.0
+    value: Any = None
+    value_type: str | None = None
+    error: str | None = None
+
+    @property
+    def work_seconds(self) -> float | None:
+        """Wall time of the statement minus the time the run stood still for the learner."""
+        if self.finished_at is None:
+            return None
+        return max(0.0, self.finished_at - self.started_at - self.paused_seconds)

@@ -1,0 +1,251 @@
+"""Snapshots: what a run looks like at one stop, read from the real objects (queues, worker, backend).
+
+A snapshot is immutable and holds only plain values, so the UI can keep every snapshot of a run
+and step back through them without touching Celery again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .broker import WireMessage
+from .records import CallRecord, TaskRecord, plain
+from .stages import Stage, Stop
+
+NOT_CONFIGURED = "not configured"
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A task message as it sits in a queue or in a worker's hands."""
+
+    id: str
+    task: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    queue: str
+    eta: str | None
+    retries: int
+    headers: dict[str, Any]
+
+    @classmethod
+    def of(cls, wire: WireMessage) -> MessageView:
+        """The view of a decoded wire message."""
+        headers = {key: plain(value) for key, value in wire.headers.items()}
+        return cls(
+            id=wire.id,
+            task=wire.task,
+            args=tuple(plain(list(wire.args))),
+            kwargs=plain(dict(wire.kwargs)),
+            queue=wire.queue,
+            eta=headers.get("eta"),
+            retries=int(headers.get("retries") or 0),
+            headers=headers,
+        )
+
+    @property
+    def short_id(self) -> str:
+        """The first 8 characters of the id, enough to tell messages apart on screen."""
+        return self.id[:8]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """One task: what the message said, where it ran, what it returned, and what is stored."""
+
+    key: str
+    id: str | None
+    name: str
+    direct: bool
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    queue: str | None
+    state: str
+    """The state the result backend reports now (PENDING means unknown), or "not configured"."""
+    locals: dict[str, Any]
+    """The task body's arguments as it received them (empty until it starts)."""
+    returned: bool
+    return_value: Any
+    exception: str | None
+    traceback: str | None
+    executed_by: str | None
+    received_by: str | None
+    published_by: str | None
+    published_at: float | None
+    started_at: float | None
+    finished_at: float | None
+    eta: str | None
+    retries: int
+    stored: dict[str, Any] | None
+    """The meta the backend holds for this task (status, result, traceback...), if any."""
+
+    @property
+    def short_id(self) -> str:
+        """The first 8 characters of the id ("direct call" when there is no message)."""
+        return self.id[:8] if self.id else "direct call"
+
+    @property
+    def runtime_ms(self) -> float | None:
+        """How long the body ran, in milliseconds (time held for the learner included)."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at) * 1000
+
+
+@dataclass(frozen=True)
+class CallView:
+    """One statement the caller (the main app) ran."""
+
+    index: int
+    line: int
+    source: str
+    thread: str
+    started_at: float
+    finished_at: float | None
+    work_ms: float | None
+    """How long the caller was busy in the statement, without the time held for the learner."""
+    value: Any
+    value_type: str | None
+    error: str | None
+
+    @property
+    def done(self) -> bool:
+        """True once the statement finished."""
+        return self.finished_at is not None
+
+
+@dataclass(frozen=True)
+class WorkerView:
+    """One worker: its queues, its thread and what it is doing."""
+
+    name: str
+    queues: tuple[str, ...]
+    thread: str
+    status: str
+    """ "idle", "received", "executing", "stopped" or "crashed"."""
+    task_key: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BackendView:
+    """The result backend: which kind, and every meta it stores."""
+
+    kind: str
+    """ "in-memory" or "not configured"."""
+    ignore_result: bool
+    entries: tuple[tuple[str, dict[str, Any]], ...]
+    """(key, meta) pairs, e.g. ("celery-task-meta-<id>", {"status": "SUCCESS", ...})."""
+
+    @property
+    def configured(self) -> bool:
+        """Whether there is a result backend at all."""
+        return self.kind != NOT_CONFIGURED
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole run at one stop."""
+
+    stop: Stop
+    at: float
+    """Seconds since the run started."""
+    queues: dict[str, tuple[MessageView, ...]]
+    unacked: tuple[MessageView, ...]
+    scheduled: dict[str, str]
+    """Task id → ETA, for tasks waiting in a worker's timer."""
+    tasks: tuple[TaskView, ...]
+    calls: tuple[CallView, ...]
+    caller_done: bool
+    caller_variables: dict[str, Any]
+    workers: tuple[WorkerView, ...]
+    backend: BackendView
+    trace_length: int
+    """How many trace events had happened by this stop."""
+    task_names: tuple[str, ...] = field(default=())
+
+    @property
+    def stage(self) -> Stage:
+        """The stage of the stop."""
+        return self.stop.stage
+
+    @property
+    def depth(self) -> int:
+        """How many messages wait in all queues together."""
+        return sum(len(messages) for messages in self.queues.values())
+
+    def queue_depth(self, name: str) -> int:
+        """How many messages wait in one queue."""
+        return len(self.queues.get(name, ()))
+
+    @property
+    def task(self) -> TaskView | None:
+        """The first task of the run (by publish or call order), if any yet."""
+        return self.tasks[0] if self.tasks else None
+
+    def task_by_id(self, task_id: str) -> TaskView | None:
+        """The task with this id, if seen."""
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        return None
+
+
+def task_view(record: TaskRecord, state: str, stored: dict[str, Any] | None) -> TaskView:
+    """The immutable view of a task record, with the state and meta read from the backend."""
+    return TaskView(
+        key=record.key,
+        id=None if record.direct else record.key,
+        name=record.name,
+        direct=record.direct,
+        args=tuple(record.args),
+        kwargs=dict(record.kwargs),
+        queue=record.queue,
+        state=state,
+        locals=dict(record.local_values),
+        returned=record.returned,
+        return_value=record.return_value,
+        exception=record.exception,
+        traceback=record.traceback,
+        executed_by=record.executed_by,
+        received_by=record.received_by,
+        published_by=record.published_by,
+        published_at=record.published_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        eta=record.eta,
+        retries=record.retries,
+        stored=stored,
+    )
+
+
+def call_view(record: CallRecord) -> CallView:
+    """The immutable view of a call record."""
+    work = record.work_seconds
+    return CallView(
+        index=record.index,
+        line=record.line,
+        source=record.source,
+        thread=record.thread,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        work_ms=None if work is None else work * 1000,
+        value=record.value,
+        value_type=record.value_type,
+        error=record.error,
+    )
+
+
+def decode_meta(value: Any) -> dict[str, Any]:
+    """Decode a stored meta value (JSON text) into a dict; anything else is shown as its repr."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return {"raw": value}
+        return decoded if isinstance(decoded, dict) else {"value": plain(decoded)}
+    return {"value": plain(value)}

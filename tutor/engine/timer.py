@@ -1,0 +1,92 @@
+"""A worker timer that stops at once and tells the run about tasks waiting for their ETA.
+
+Celery's thread timer sleeps with `time.sleep` and its `stop()` cannot wake it, so a worker that
+ever used a countdown takes a second to stop. This one waits on its condition instead, and a stop
+notifies it. Entries that carry a task request (countdown, ETA, retry) are reported to the run, so
+the run knows a task waits in the timer rather than in the queue.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
+
+from celery.utils import timer2
+
+
+class TimerListener(Protocol):
+    """What a RunTimer reports to (the run)."""
+
+    def timer_started(self, timer: RunTimer) -> None:
+        """The timer thread started (in that thread)."""
+
+    def scheduled(self, request: Any, eta: float) -> None:
+        """A task request is about to wait in the timer until `eta` (as Celery gave it)."""
+
+    def fired(self, request: Any) -> None:
+        """The timer fired the request's entry, in the timer thread."""
+
+    def fire_done(self, request: Any) -> None:
+        """The fired entry returned; the timer thread is idle again."""
+
+
+class RunTimer(timer2.Timer):  # type: ignore[misc]
+    """Celery's thread timer, promptly stoppable, reporting task entries to its listener."""
+
+    listener: ClassVar[TimerListener | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        """Apply entries as they fall due; wait on the condition (not sleep) in between."""
+        if self.listener is not None:
+            self.listener.timer_started(self)
+        self.running = True
+        self.scheduler = iter(self.schedule)
+        while not self._stopping.is_set():
+            delay = self._next_entry()
+            if delay and not self._stopping.is_set():
+                with self.not_empty:
+                    self.not_empty.wait(delay)
+
+    def stop(self) -> None:
+        """Stop the thread now, without waiting for the next entry to fall due."""
+        self._stopping.set()
+        with self.not_empty:
+            self.not_empty.notify_all()
+        if self.is_alive():
+            self.join(1.0)
+        self.running = False
+
+    def call_at(
+        self,
+        eta: float,
+        fun: Callable[..., Any],
+        args: Any = (),
+        kwargs: Any = None,
+        priority: int = 0,
+    ) -> Any:
+        """Schedule `fun` at `eta`; a task request's entry is reported to the listener."""
+        listener = self.listener
+        request = args[0] if args else None
+        if listener is None or not hasattr(request, "eta"):
+            return super().call_at(eta, fun, args, kwargs, priority)
+
+        def fire(*fire_args: Any, **fire_kwargs: Any) -> Any:
+            listener.fired(request)
+            try:
+                return fun(*fire_args, **fire_kwargs)
+            finally:
+                listener.fire_done(request)
+
+        fire.__name__ = getattr(fun, "__name__", "fire")
+        listener.scheduled(request, eta)
+        return super().call_at(eta, fire, args, kwargs, priority)
+
+
+def timer_class_for(listener: TimerListener) -> type[RunTimer]:
+    """A RunTimer subclass that reports to `listener` (a worker instantiates the class itself)."""
+    return type("RunTimer", (RunTimer,), {"listener": listener})

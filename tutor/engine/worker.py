@@ -1,0 +1,84 @@
+"""A real Celery worker (WorkController, solo pool) running in a thread of the tutor's process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from celery import Celery
+from celery.worker import WorkController
+
+READY_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
+
+
+class InThreadWorker:
+    """One worker: consumes the given queues, executes tasks inline in its own thread."""
+
+    def __init__(
+        self,
+        app: Celery,
+        *,
+        name: str,
+        queues: list[str],
+        timer_cls: type[Any],
+        on_thread_start: Callable[[InThreadWorker], None],
+        on_thread_exit: Callable[[InThreadWorker], None],
+    ) -> None:
+        self.app = app
+        self.name = name
+        self.queues = list(queues)
+        self.thread_ident: int | None = None
+        self.crashed: BaseException | None = None
+        self._ready = threading.Event()
+        self._stopping = False
+        self._on_thread_start = on_thread_start
+        self._on_thread_exit = on_thread_exit
+        self.controller = WorkController(
+            app=app,
+            hostname=f"{name}@tutor",
+            pool="solo",
+            concurrency=1,
+            queues=self.queues,
+            without_heartbeat=True,
+            without_mingle=True,
+            without_gossip=True,
+            timer_cls=timer_cls,
+            loglevel="WARNING",
+            ready_callback=lambda *_: self._ready.set(),
+        )
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
+
+    @property
+    def alive(self) -> bool:
+        """True while the worker's thread runs."""
+        return self._thread.is_alive()
+
+    def start(self) -> None:
+        """Start the worker thread and wait until it consumes its queues."""
+        self._thread.start()
+        if not self._ready.wait(READY_TIMEOUT):
+            raise RuntimeError(f"worker {self.name} did not become ready: {self.crashed!r}")
+
+    def _main(self) -> None:
+        self.thread_ident = threading.get_ident()
+        self.app.set_current()
+        self._on_thread_start(self)
+        try:
+            self.controller.start()
+            if not self._stopping:
+                self.crashed = RuntimeError(f"worker {self.name} stopped on its own")
+        except BaseException as exc:  # the worker dies: the run shows it, never a traceback
+            self.crashed = exc
+        finally:
+            self._on_thread_exit(self)
+            self._ready.set()
+
+    def stop(self) -> None:
+        """Stop consuming and join the thread (fast: drains are capped, the timer wakes)."""
+        self._stopping = True
+        try:
+            self.controller.stop(in_sighandler=False)
+        finally:
+            self._thread.join(STOP_TIMEOUT)
