@@ -85,6 +85,17 @@ class RunRecorder(logging.Handler):
     def _ours(self, task: Any) -> bool:
         return getattr(task, "app", None) is self.app
 
+    def _bind(self, name: str, args: Any, kwargs: Any) -> dict[str, Any]:
+        """Arguments by the task's parameter names (arg0, arg1... when it cannot be told)."""
+        args = tuple(args or ())
+        kwargs = dict(kwargs or {})
+        try:
+            bound = inspect.signature(self.app.tasks[name].run).bind_partial(*args, **kwargs)
+            values = dict(bound.arguments)
+        except (KeyError, TypeError, ValueError):
+            values = {f"arg{i}": value for i, value in enumerate(args)} | kwargs
+        return {key: plain(value) for key, value in values.items()}
+
     def _record(self, key: str, name: str = "") -> TaskRecord:
         with self._lock:
             record = self.tasks.get(key)
@@ -107,6 +118,7 @@ class RunRecorder(logging.Handler):
             record.queue = queue
             record.eta = wire.headers.get("eta")
             record.retries = int(wire.headers.get("retries") or 0)
+            record.arguments = self._bind(wire.task, wire.args, wire.kwargs)
             record.published_by = self.trace.thread_name()
             record.published_at = self.trace.now()
         self.trace.record(
@@ -234,10 +246,7 @@ class RunRecorder(logging.Handler):
         else:
             key = str(task.request.id)
         record = self._record(key, task.name)
-        try:
-            bound = inspect.signature(task.run).bind_partial(*args, **kwargs).arguments
-        except (TypeError, ValueError):
-            bound = {f"arg{i}": value for i, value in enumerate(args)} | dict(kwargs)
+        bound = self._bind(task.name, args, kwargs)
         thread = self.trace.thread_name()
         with self._lock:
             record.direct = direct
@@ -245,7 +254,9 @@ class RunRecorder(logging.Handler):
                 record.args = plain(list(args))
                 record.kwargs = plain(dict(kwargs))
             record.executed_by = thread
-            record.local_values = {name: plain(value) for name, value in bound.items()}
+            record.local_values = bound
+            if direct:
+                record.arguments = bound
             owner = thread.removesuffix("-timer")
             if owner in self.worker_busy_with:
                 self.worker_busy_with[owner] = key

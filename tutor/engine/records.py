@@ -39,6 +39,8 @@ class TaskRecord:
     executed_by: str | None = None
     started_at: float | None = None
     finished_at: float | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
+    """The message's args bound to the task's parameter names (x=4, y=6)."""
     local_values: dict[str, Any] = field(default_factory=dict)
     returned: bool = False
     return_value: Any = None

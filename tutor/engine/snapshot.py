@@ -64,6 +64,8 @@ class TaskView:
     queue: str | None
     state: str
     """The state the result backend reports now (PENDING means unknown), or "not configured"."""
+    arguments: dict[str, Any]
+    """The message's arguments by parameter name, known from the moment it is sent."""
     locals: dict[str, Any]
     """The task body's arguments as it received them (empty until it starts)."""
     returned: bool
@@ -204,6 +206,7 @@ def task_view(record: TaskRecord, state: str, stored: dict[str, Any] | None) -> 
         kwargs=dict(record.kwargs),
         queue=record.queue,
         state=state,
+        arguments=dict(record.arguments),
         locals=dict(record.local_values),
         returned=record.returned,
         return_value=record.return_value,

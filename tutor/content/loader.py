@@ -1,0 +1,151 @@
+"""Finding and loading the course: lesson and quiz files, validated, with errors that name the field."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .models import CourseIndex, Lesson, Quiz
+
+INDEX_FILE = "index.toml"
+_PACKAGED = Path(__file__).resolve().parent.parent / "_content"
+_SOURCE = Path(__file__).resolve().parent.parent.parent
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """A lesson or quiz file is missing or malformed; the message names the file and the field."""
+
+
+class UnknownLesson(ContentError):
+    """No lesson has the id the learner asked for."""
+
+    def __init__(self, lesson_id: str, known: list[str]) -> None:
+        self.lesson_id = lesson_id
+        self.known = known
+        super().__init__(f"no lesson called {lesson_id!r}; the lessons are: {', '.join(known)}")
+
+
+def content_root() -> Path:
+    """The folder holding `lessons/` and `quizzes/`: the installed copy, else the source tree."""
+    if (_PACKAGED / "lessons").is_dir():
+        return _PACKAGED
+    return _SOURCE
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def format_validation_error(shown: str, error: ValidationError) -> str:
+    """One line per problem: `lessons/x.toml: steps[3].action: field required`."""
+    lines = []
+    for problem in error.errors():
+        location = ""
+        for part in problem["loc"]:
+            location += f"[{part}]" if isinstance(part, int) else f".{part}" if location else str(part)
+        message = str(problem["msg"])
+        message = message.removeprefix("Value error, ")
+        message = message[:1].lower() + message[1:]
+        lines.append(f"{shown}: {location}: {message}" if location else f"{shown}: {message}")
+    return "\n".join(lines)
+
+
+def _read_toml(path: Path, root: Path) -> dict[str, Any]:
+    shown = _shown(path, root)
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"{shown}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{shown}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ContentError(f"{shown}: cannot be read: {exc.strerror}") from None
+
+
+def load_model(path: Path, model: type[Model], root: Path | None = None) -> Model:
+    """Read a TOML file and validate it as `model`; any problem is a ContentError."""
+    root = content_root() if root is None else root
+    data = _read_toml(path, root)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(format_validation_error(_shown(path, root), exc)) from None
+
+
+@dataclass(frozen=True)
+class Course:
+    """Every lesson, in order, with its quiz when it has one."""
+
+    lessons: tuple[Lesson, ...]
+    quizzes: Mapping[str, Quiz]
+    root: Path
+
+    @property
+    def ids(self) -> list[str]:
+        """Lesson ids in course order."""
+        return [lesson.id for lesson in self.lessons]
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        """The lesson with this id; UnknownLesson (listing the valid ids) otherwise."""
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise UnknownLesson(lesson_id, self.ids)
+
+    def quiz(self, lesson_id: str) -> Quiz | None:
+        """The quiz of a lesson, if it has one."""
+        return self.quizzes.get(lesson_id)
+
+    def __iter__(self) -> Iterator[Lesson]:
+        return iter(self.lessons)
+
+
+def load_course(root: Path | None = None) -> Course:
+    """Load and check the whole course: the index, every lesson and every quiz."""
+    root = content_root() if root is None else root
+    lessons_dir = root / "lessons"
+    quizzes_dir = root / "quizzes"
+    index = load_model(lessons_dir / INDEX_FILE, CourseIndex, root)
+    lessons = []
+    for position, lesson_id in enumerate(index.order):
+        path = lessons_dir / f"{lesson_id}.toml"
+        if not path.is_file():
+            raise ContentError(
+                f"{_shown(lessons_dir / INDEX_FILE, root)}: order[{position}]: "
+                f"no file {_shown(path, root)} for lesson {lesson_id!r}"
+            )
+        lesson = load_model(path, Lesson, root)
+        if lesson.id != lesson_id:
+            raise ContentError(
+                f"{_shown(path, root)}: id: {lesson.id!r} does not match the file name "
+                f"({lesson_id!r})"
+            )
+        lessons.append(lesson)
+    listed = set(index.order)
+    for path in sorted(lessons_dir.glob("*.toml")):
+        if path.name != INDEX_FILE and path.stem not in listed:
+            raise ContentError(
+                f"{_shown(path, root)}: this lesson is not listed in "
+                f"{_shown(lessons_dir / INDEX_FILE, root)} (add {path.stem!r} to order)"
+            )
+    quizzes: dict[str, Quiz] = {}
+    for path in sorted(quizzes_dir.glob("*.toml")) if quizzes_dir.is_dir() else []:
+        quiz = load_model(path, Quiz, root)
+        if quiz.lesson != path.stem or quiz.lesson not in listed:
+            raise ContentError(
+                f"{_shown(path, root)}: lesson: {quiz.lesson!r} must be the id of a listed "
+                f"lesson and match the file name"
+            )
+        quizzes[quiz.lesson] = quiz
+    return Course(lessons=tuple(lessons), quizzes=quizzes, root=root)

@@ -1,0 +1,144 @@
+"""A lesson's real run, moved one step (one row of the execution table) at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..content.models import Lesson, RunSetup, Step, stop_matches
+from ..engine import Run, RunConfig, Snapshot, Stage, WorkerSpec
+from .context import UNDEFINED, build_context, fill
+
+
+class LessonMismatch(Exception):
+    """The real run finished before reaching the stage a step of the lesson expects."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step done: the step, the snapshot it ended at, and every stop passed on the way."""
+
+    index: int
+    """1-based number of the step in the execution table."""
+    step: Step
+    snapshot: Snapshot
+    stops: tuple[Snapshot, ...]
+    context: Mapping[str, Any]
+
+    @property
+    def action(self) -> str:
+        """The Action column, filled from the run."""
+        return fill(self.step.action, self.context)
+
+    @property
+    def evaluation(self) -> str:
+        """The Evaluation column, filled from the run."""
+        return fill(self.step.evaluation, self.context)
+
+    @property
+    def result(self) -> str:
+        """The Result column, filled from the run."""
+        return fill(self.step.result, self.context)
+
+
+def run_config(lesson: Lesson, variant: str | None = None) -> RunConfig:
+    """The engine configuration for a lesson (or one of its what-if variants)."""
+    setup: RunSetup = lesson.run
+    code = lesson.sample.code
+    if variant is not None:
+        chosen = lesson.variants[variant]
+        setup = chosen.run or setup
+        code = chosen.code or code
+    return RunConfig(
+        code=code,
+        filename=f"<lesson {lesson.id}>",
+        result_backend=setup.result_backend,
+        ignore_result=setup.ignore_result,
+        workers=tuple(WorkerSpec(w.name, tuple(w.queues)) for w in setup.workers),
+    )
+
+
+def step_reached(step: Step, snapshot: Snapshot) -> bool:
+    """Whether a stop of the run is where `step` ends."""
+    pattern = step.at.value if step.thread is None else f"{step.at.value}@{step.thread}"
+    if not stop_matches(pattern, snapshot.stage, snapshot.stop.thread):
+        return False
+    return step.line is None or snapshot.stop.line == step.line
+
+
+class LessonRun:
+    """Plays a lesson against a real run: `next_step()` advances the run to the next step's stop."""
+
+    def __init__(self, lesson: Lesson, variant: str | None = None) -> None:
+        self.lesson = lesson
+        self.variant = variant
+        self.config = run_config(lesson, variant)
+        self.run: Run | None = None
+        self.results: list[StepResult] = []
+
+    def start(self) -> LessonRun:
+        """Start the real run (a Celery app and its workers): call it off the UI thread."""
+        self.run = Run.start(self.config)
+        return self
+
+    @property
+    def done(self) -> bool:
+        """True once every step of the lesson has been reached."""
+        return len(self.results) >= len(self.lesson.steps)
+
+    def next_step(self) -> StepResult:
+        """Advance the run to the next step's stop and return that step, filled from the run."""
+        if self.run is None:
+            self.start()
+        assert self.run is not None
+        if self.done:
+            return self.results[-1]
+        index = len(self.results)
+        step = self.lesson.steps[index]
+        passed: list[Snapshot] = []
+        while True:
+            snapshot = self.run.advance()
+            passed.append(snapshot)
+            if step_reached(step, snapshot):
+                break
+            if snapshot.stage is Stage.FINISHED:
+                raise LessonMismatch(
+                    f"lesson {self.lesson.id}: step {index + 1} waits for stage "
+                    f"{step.at.value!r}, but the real run finished without reaching it"
+                )
+        result = StepResult(index + 1, step, snapshot, tuple(passed), build_context(snapshot))
+        self.results.append(result)
+        return result
+
+    def play_all(self) -> list[StepResult]:
+        """Every step, in order."""
+        while not self.done:
+            self.next_step()
+        return list(self.results)
+
+    def finish(self) -> Snapshot:
+        """Run the real run to its end (for variants, which have no steps of their own)."""
+        if self.run is None:
+            self.start()
+        assert self.run is not None
+        return self.run.run_to_end()[-1]
+
+    def close(self) -> None:
+        """Stop the real run and its threads."""
+        if self.run is not None:
+            self.run.close()
+
+    def __enter__(self) -> LessonRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ the tracker
+    def tracker_value(self, name: str, after_step: int) -> str:
+        """A tracked variable's value after a step (0: before the run), "undefined" if none yet."""
+        variable = next(v for v in self.lesson.variables if v.name == name)
+        if after_step == 0 or after_step > len(self.results):
+            return str(UNDEFINED)
+        return fill(variable.value, self.results[after_step - 1].context, missing=str(UNDEFINED))
