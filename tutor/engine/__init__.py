@@ -1,36 +1,54 @@
-"""The engine: real Celery runs held one stage at a time. Imports neither Textual nor Rich."""
+"""The engine: real Celery runs held one stage at a time. Imports neither Textual nor Rich.
 
-from .errors import EngineError, RunClosed, RunStalled, SampleError
-from .run import CALLER_THREAD, Run, RunConfig, WorkerSpec
-from .snapshot import (
-    NOT_CONFIGURED,
-    BackendView,
-    CallView,
-    MessageView,
-    Snapshot,
-    TaskView,
-    WorkerView,
-)
-from .stages import Stage, Stop
-from .trace import TraceEvent
+Names are loaded lazily, so that importing a light module (stages, sample) does not import Celery.
+"""
 
-__all__ = [
-    "CALLER_THREAD",
-    "NOT_CONFIGURED",
-    "BackendView",
-    "CallView",
-    "EngineError",
-    "MessageView",
-    "Run",
-    "RunClosed",
-    "RunConfig",
-    "RunStalled",
-    "SampleError",
-    "Snapshot",
-    "Stage",
-    "Stop",
-    "TaskView",
-    "TraceEvent",
-    "WorkerSpec",
-    "WorkerView",
-]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import EngineError, RunClosed, RunStalled, SampleError
+    from .run import CALLER_THREAD, Run, RunConfig, WorkerSpec
+    from .snapshot import (
+        NOT_CONFIGURED,
+        BackendView,
+        CallView,
+        MessageView,
+        Snapshot,
+        TaskView,
+        WorkerView,
+    )
+    from .stages import Stage, Stop
+    from .trace import TraceEvent
+
+_WHERE = {
+    "EngineError": "errors",
+    "RunClosed": "errors",
+    "RunStalled": "errors",
+    "SampleError": "errors",
+    "CALLER_THREAD": "run",
+    "Run": "run",
+    "RunConfig": "run",
+    "WorkerSpec": "run",
+    "NOT_CONFIGURED": "snapshot",
+    "BackendView": "snapshot",
+    "CallView": "snapshot",
+    "MessageView": "snapshot",
+    "Snapshot": "snapshot",
+    "TaskView": "snapshot",
+    "WorkerView": "snapshot",
+    "Stage": "stages",
+    "Stop": "stages",
+    "TraceEvent": "trace",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -236,7 +236,7 @@ def build_app(
     app.tutor_hooks = hooks
     backend = f"{RunResultBackend.__module__}:{RunResultBackend.__qualname__}"
     app.conf.update(
-        broker_url="memory://",
+        broker_url="memory://localhost//",
         broker_transport=RunTransport,
         broker_transport_options={"polling_interval": POLL_INTERVAL, STORE_OPTION: broker_store},
         broker_connection_retry_on_startup=False,

@@ -9,17 +9,15 @@ may take a message, which is how the run holds a message visibly in its queue.
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass
 from queue import Empty
 from typing import Any, Protocol
 
 from kombu.transport import memory, virtual
+
+from .wire import WireMessage, decode_message
 
 STORE_OPTION = "tutor_broker_store"
 """The transport option that carries a run's BrokerStore to the transport."""
@@ -45,49 +43,6 @@ class BrokerListener(Protocol):
 
     def acked(self, delivery_tag: Any, message: Any) -> None:
         """A worker acknowledged a delivered message."""
-
-
-@dataclass(frozen=True)
-class WireMessage:
-    """A task message as it sits in a queue, decoded from its real body and headers."""
-
-    id: str
-    task: str
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    headers: dict[str, Any]
-    properties: dict[str, Any]
-    queue: str
-
-
-def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
-    """Decode a raw message dict of the memory transport (base64 JSON body) into its parts."""
-    headers = dict(raw.get("headers") or {})
-    properties = dict(raw.get("properties") or {})
-    body: Any = raw.get("body")
-    encoding = properties.get("body_encoding")
-    try:
-        if encoding == "base64" and isinstance(body, (str, bytes)):
-            body = base64.b64decode(body)
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        decoded = json.loads(body) if isinstance(body, str) else body
-    except (ValueError, TypeError):
-        decoded = None
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = {}
-    if isinstance(decoded, list) and len(decoded) >= 2:
-        args = tuple(decoded[0])
-        kwargs = dict(decoded[1])
-    return WireMessage(
-        id=str(headers.get("id") or properties.get("correlation_id") or ""),
-        task=str(headers.get("task") or ""),
-        args=args,
-        kwargs=kwargs,
-        headers=headers,
-        properties=properties,
-        queue=queue,
-    )
 
 
 class RunQueue:
@@ -245,9 +200,3 @@ class RunTransport(memory.Transport):  # type: ignore[misc]
         if timeout is not None:
             timeout = min(timeout, DRAIN_CAP_SECONDS)
         return super().drain_events(connection, timeout=timeout)
-
-
-def iter_unacked_ids(store: BrokerStore) -> Iterator[str]:
-    """The ids of messages delivered and not yet acknowledged."""
-    for message in store.unacked():
-        yield message.id

@@ -53,6 +53,7 @@ class Conductor:
         self._free_running = False
         self._paused_total = 0.0
         self._paused_since: float | None = None
+        self._pauses: list[tuple[float, float]] = []
 
     # ----------------------------------------------------------------- threads of the run
     def begin_work(self) -> None:
@@ -157,6 +158,11 @@ class Conductor:
                 self._waiters.pop(me, None)
                 self._busy.add(me)
 
+    def pauses(self) -> tuple[tuple[float, float], ...]:
+        """The intervals (run-relative seconds) during which the run stood still for the learner."""
+        with self._cond:
+            return tuple(self._pauses)
+
     def paused_seconds(self) -> float:
         """How long the whole run has stood still at stops, waiting for the learner, so far."""
         with self._cond:
@@ -184,7 +190,10 @@ class Conductor:
             if self._closing:
                 raise RunClosed("run is closed")
             if self._paused_since is not None:
-                self._paused_total += time.monotonic() - self._paused_since
+                now = time.monotonic()
+                self._paused_total += now - self._paused_since
+                start = self._trace.started_at
+                self._pauses.append((self._paused_since - start, now - start))
                 self._paused_since = None
             if self._current is not None:
                 if self._current.stop.stage is Stage.FINISHED:

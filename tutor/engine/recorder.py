@@ -18,7 +18,7 @@ from typing import Any
 from celery import Task, signals
 from celery.exceptions import Retry
 
-from .broker import decode_message
+from .wire import decode_message
 from .conductor import Conductor
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage

@@ -11,6 +11,8 @@ behind, even while a thread is held inside a task.
 
 from __future__ import annotations
 
+import linecache
+import logging
 import threading
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -45,6 +47,12 @@ CALLER_THREAD = "main-app"
 """The name the trace gives the caller's thread: the learner's "main app"."""
 
 _TASK_META_PREFIX = "celery-task-meta-"
+_DEFINITIONS_LOCK = threading.Lock()
+
+# Celery and kombu log from the workers' threads; with no handler, Python would print to stderr,
+# which is where a terminal UI draws. Each run's recorder catches what matters for the trace.
+for _name in ("celery", "kombu"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,9 @@ class Run:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.program = SampleProgram.parse(config.code, config.filename)
+        # tracebacks of the sample (a task that raises) show its real lines
+        lines = config.code.splitlines(keepends=True)
+        linecache.cache[config.filename] = (len(config.code), None, lines, config.filename)
         self.recorder = RunRecorder(lambda: self.app)
         self.trace = self.recorder.trace
         self.conductor = self.recorder.conductor
@@ -141,6 +152,19 @@ class Run:
 
     def _run_definitions(self) -> None:
         before = set(_state._on_app_finalizers)
+        # shared_task() registers its task into every live app: hide the other runs' apps.
+        with _DEFINITIONS_LOCK:
+            others = [app for app in list(_state._apps) if app is not self.app]
+            for app in others:
+                _state._apps.discard(app)
+            try:
+                self._exec_definitions(before)
+            finally:
+                for app in others:
+                    _state._apps.add(app)
+        self._definition_names = set(self.namespace)
+
+    def _exec_definitions(self, before: set[Any]) -> None:
         try:
             exec(self.program.definitions, self.namespace)
         except Exception as exc:
@@ -152,7 +176,6 @@ class Run:
             # shared_task() also registers its task into every *later* app; keep later runs clean.
             for finalizer in set(_state._on_app_finalizers) - before:
                 _state._on_app_finalizers.discard(finalizer)
-        self._definition_names = set(self.namespace)
 
     def _start_worker(self, spec: WorkerSpec) -> None:
         assert self.app is not None
@@ -189,6 +212,7 @@ class Run:
         self.trace.name_thread(ident, CALLER_THREAD)
         self.app.set_current()
         self.conductor.begin_work()
+        self._warm_up_caller()
         self._caller_ready.set()
         try:
             for index, statement in enumerate(self.program.calls, start=1):
@@ -204,6 +228,17 @@ class Run:
             self._caller_done = True
             self.trace.record("caller", "done", summary="the main app has no more statements")
             self.conductor.end_work()
+
+    def _warm_up_caller(self) -> None:
+        """Pay the once-per-thread set-up a long-running app has already paid before its first
+        delay() (result backend instance, thread oid, producer connection), so the lesson's
+        timings show what delay() itself costs."""
+        assert self.app is not None
+        _ = self.app.backend, self.app.thread_oid
+        with self.app.producer_or_acquire() as producer:
+            queue = self.app.amqp.queues.get(self.config.default_queue)
+            if queue is not None:
+                queue.bind(producer.channel).declare()
 
     def _call(self, index: int, statement: Any) -> None:
         record = CallRecord(
@@ -256,6 +291,7 @@ class Run:
             self.app.close()
             if _state.default_app is self.app:
                 _state.set_default_app(None)
+            _state._apps.discard(self.app)
         self.broker.clear()
         self.results.clear()
 
@@ -346,7 +382,8 @@ class Run:
             caller_variables=variables,
             workers=tuple(self._worker_view(worker, busy_with, records) for worker in self.workers),
             backend=backend,
-            trace_length=len(self.trace),
+            events=self.trace.events(),
+            pauses=self.conductor.pauses(),
             task_names=tuple(iter_task_names(self.app)),
         )
 
@@ -384,7 +421,7 @@ class Run:
             status = "idle"
         else:
             record = next((r for r in records if r.key == key), None)
-            started = record is not None and record.started_at is not None
+            started = record is not None and record.executed_by is not None
             status = "executing" if started else "received"
         error = None if worker.crashed is None else explain_exception(worker.crashed)
         return WorkerView(

@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .broker import WireMessage
+from .wire import WireMessage
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage, Stop
+from .trace import TraceEvent
 
 NOT_CONFIGURED = "not configured"
 
@@ -164,9 +165,20 @@ class Snapshot:
     caller_variables: dict[str, Any]
     workers: tuple[WorkerView, ...]
     backend: BackendView
-    trace_length: int
-    """How many trace events had happened by this stop."""
+    events: tuple[TraceEvent, ...]
+    """Every trace event up to this stop, oldest first."""
+    pauses: tuple[tuple[float, float], ...]
+    """Intervals (seconds since the start) when the run stood still for the learner."""
     task_names: tuple[str, ...] = field(default=())
+
+    def active_time(self, at: float) -> float:
+        """`at` (seconds since the start) minus the pauses before it: time the run really ran."""
+        paused = 0.0
+        for start, end in self.pauses:
+            if start >= at:
+                break
+            paused += min(end, at) - start
+        return at - paused
 
     @property
     def stage(self) -> Stage:

@@ -1,0 +1,46 @@
+"""Shared fixtures: real Celery runs that are always closed, and a thread-count baseline."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tutor.engine import Run, RunConfig
+
+ADD_SAMPLE = '''from celery import shared_task
+
+@shared_task
+def add(x, y):
+    return x + y
+
+add.delay(4, 6)
+'''
+
+
+@pytest.fixture
+def start_run() -> Iterator[Callable[..., Run]]:
+    """Start a real run of some sample code; every run started is closed after the test."""
+    runs: list[Run] = []
+
+    def start(code: str = ADD_SAMPLE, **config: Any) -> Run:
+        run = Run.start(RunConfig(code=code, **config))
+        runs.append(run)
+        return run
+
+    yield start
+    for run in runs:
+        run.close()
+
+
+@pytest.fixture
+def thread_baseline() -> Iterator[set[int]]:
+    """The threads alive before the test (the test asserts none of its own are left)."""
+    yield {thread.ident for thread in threading.enumerate() if thread.ident is not None}
+
+
+def live_threads_beyond(baseline: set[int]) -> list[str]:
+    """Names of threads alive now that were not alive at the baseline."""
+    return [t.name for t in threading.enumerate() if t.ident not in baseline and t.is_alive()]

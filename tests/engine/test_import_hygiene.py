@@ -1,0 +1,47 @@
+"""The engine and the plain mode never import Textual; the engine never imports Rich."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def _imported_after(statement: str) -> set[str]:
+    probe = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["tutor.engine", "tutor.engine.run", "tutor.engine.recorder", "tutor.engine.snapshot"],
+)
+def test_engine_modules_import_neither_textual_nor_rich(module):
+    imported = _imported_after(f"import {module}; {module}.__name__")
+    assert "textual" not in imported
+    assert "rich" not in imported
+
+
+def test_a_whole_run_imports_neither_textual_nor_rich():
+    statement = (
+        "from tutor.engine import Run, RunConfig; from tests.conftest import ADD_SAMPLE; "
+        "r = Run.start(RunConfig(code=ADD_SAMPLE)); r.run_to_end(); r.close()"
+    )
+    imported = _imported_after(statement)
+    assert "celery" in imported
+    assert "textual" not in imported and "rich" not in imported
+
+
+def test_plain_mode_does_not_import_textual():
+    imported = _imported_after(
+        "import io; from tutor.cli import main; main(['run', 'delay', '--plain'], io.StringIO(), io.StringIO())"
+    )
+    assert "rich" in imported
+    assert "textual" not in imported
+
+
+def test_listing_lessons_does_not_import_celery():
+    imported = _imported_after("import io; from tutor.cli import main; main(['list'], io.StringIO())")
+    assert "celery" not in imported

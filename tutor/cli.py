@@ -1,0 +1,122 @@
+"""The `tutor` command: lists lessons and plays them on a real Celery app.
+
+Textual and Celery are imported only by the commands that need them, so `tutor list` and the
+first screen stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import __version__
+from .content.loader import ContentError, Course, UnknownLesson, load_course
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+Learn how Celery runs work asynchronously by watching a real Celery app, one stage at a time:
+define a task, .delay() it, see the message wait in the broker queue, a worker pick it up, the
+task execute and its result stored (or not).
+"""
+
+EPILOG = """\
+examples:
+  tutor list                      the lessons, one a line, id first
+  tutor run delay --plain         the whole lesson page, values from a real run
+  tutor run delay --narrate       each stage of the real run as one sentence
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a help text for every command and option."""
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("list", help="list the lessons, one a line, id first")
+
+    run = commands.add_parser(
+        "run",
+        help="play a lesson on a real Celery app",
+        description="Play a lesson: a real in-memory Celery app runs its sample, stage by stage.",
+    )
+    run.add_argument("lesson", metavar="LESSON", help="the lesson id (see 'tutor list')")
+    run.add_argument(
+        "--plain",
+        action="store_true",
+        help="print the whole lesson page (every section, values from the real run) and exit",
+    )
+    run.add_argument(
+        "--narrate",
+        action="store_true",
+        help="print each stage of the real run as one plain sentence (screen readers, logs)",
+    )
+    run.add_argument(
+        "--answers", action="store_true", help="with --plain: show the quiz answers too"
+    )
+    run.add_argument(
+        "--width", type=int, default=None, help="with --plain: page width in columns"
+    )
+    return parser
+
+
+def _fail(message: str, code: int, err: TextIO) -> int:
+    print(f"tutor: {message}", file=err)
+    return code
+
+
+def cmd_list(course: Course, out: TextIO) -> int:
+    """Print one lesson a line: id, title, level, duration."""
+    width = max(len(lesson_id) for lesson_id in course.ids)
+    for lesson in course:
+        print(f"{lesson.id:<{width}}  {lesson.title}  ({lesson.level}, {lesson.duration})", file=out)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, course: Course, out: TextIO, err: TextIO) -> int:
+    """Play a lesson in plain or narrated form."""
+    from .plain import narrate_lesson, print_lesson_page
+
+    lesson = course.lesson(args.lesson)
+    if args.narrate:
+        return narrate_lesson(lesson, out)
+    return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Entry point of the `tutor` command; returns the exit status."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(out)
+        return EXIT_OK
+    try:
+        course = load_course()
+        if args.command == "list":
+            return cmd_list(course, out)
+        if args.command == "run":
+            return cmd_run(args, course, out, err)
+    except UnknownLesson as exc:
+        return _fail(str(exc), EXIT_USAGE, err)
+    except ContentError as exc:
+        return _fail(f"the course content is broken:\n{exc}", EXIT_FAILED, err)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130, err)
+    parser.print_help(err)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""Task messages as they travel: decoding the memory transport's raw message dicts (no kombu import)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class WireMessage:
+    """A task message as it sits in a queue, decoded from its real body and headers."""
+
+    id: str
+    task: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    headers: dict[str, Any]
+    properties: dict[str, Any]
+    queue: str
+
+
+def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
+    """Decode a raw message dict of the memory transport (base64 JSON body) into its parts."""
+    headers = dict(raw.get("headers") or {})
+    properties = dict(raw.get("properties") or {})
+    body: Any = raw.get("body")
+    encoding = properties.get("body_encoding")
+    try:
+        if encoding == "base64" and isinstance(body, (str, bytes)):
+            body = base64.b64decode(body)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        decoded = json.loads(body) if isinstance(body, str) else body
+    except (ValueError, TypeError):
+        decoded = None
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = {}
+    if isinstance(decoded, list) and len(decoded) >= 2:
+        args = tuple(decoded[0])
+        kwargs = dict(decoded[1])
+    return WireMessage(
+        id=str(headers.get("id") or properties.get("correlation_id") or ""),
+        task=str(headers.get("task") or ""),
+        args=args,
+        kwargs=kwargs,
+        headers=headers,
+        properties=properties,
+        queue=queue,
+    )

@@ -1,0 +1,71 @@
+"""Plain mode: the lesson page printed with Rich, or narrated sentence by sentence. No Textual."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+
+from .content.models import Lesson, Quiz
+from .engine import EngineError, Snapshot
+from .player.lesson_run import LessonMismatch, LessonRun
+from .render.narrate import sentence
+from .render.page import lesson_page
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def play_variants(lesson: Lesson) -> dict[str, Snapshot]:
+    """Run every what-if variant a key moment names, to its end; their final snapshots."""
+    outcomes: dict[str, Snapshot] = {}
+    for moment in lesson.key_moments:
+        if moment.variant and moment.variant not in outcomes:
+            with LessonRun(lesson, moment.variant) as variant_run:
+                outcomes[moment.variant] = variant_run.finish()
+    return outcomes
+
+
+def print_lesson_page(
+    lesson: Lesson,
+    quiz: Quiz | None,
+    out: TextIO,
+    err: TextIO,
+    width: int | None = None,
+    answers: bool = False,
+) -> int:
+    """Run the lesson for real, then print every section of its page."""
+    console = Console(file=out, width=width)
+    progress = Console(file=err)
+    try:
+        with progress.status(f"Running lesson {lesson.id!r} on a real Celery app…"):
+            with LessonRun(lesson) as lesson_run:
+                lesson_run.play_all()
+                outcomes = play_variants(lesson)
+    except (EngineError, LessonMismatch) as exc:
+        print(f"tutor: the lesson {lesson.id!r} could not be played: {exc}", file=err)
+        return EXIT_FAILED
+    for part in lesson_page(lesson_run, quiz, outcomes, answers=answers):
+        console.print(part)
+    return EXIT_OK
+
+
+def narrate_lesson(lesson: Lesson, out: TextIO) -> int:
+    """Print each stop of the real run as one sentence, and each step as it completes."""
+    print(f"Lesson {lesson.id}: {lesson.title}.", file=out)
+    try:
+        with LessonRun(lesson) as lesson_run:
+            while not lesson_run.done:
+                result = lesson_run.next_step()
+                for snapshot in result.stops:
+                    print(sentence(snapshot), file=out, flush=True)
+                print(
+                    f"Step {result.index} of {len(lesson.steps)}: {result.action}. "
+                    f"{result.evaluation}. {result.result}.",
+                    file=out,
+                    flush=True,
+                )
+    except (EngineError, LessonMismatch) as exc:
+        print(f"The lesson could not be played: {exc}", file=out)
+        return EXIT_FAILED
+    return EXIT_OK

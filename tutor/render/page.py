@@ -1,0 +1,123 @@
+"""The whole lesson page, every section of the reference page, with values from the real run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.text import Text
+
+from ..content.models import KeyMoment, Lesson, Quiz
+from ..engine import Snapshot, Stage
+from ..player.lesson_run import LessonRun
+from .flow import flow_diagram
+from .hood import under_the_hood
+from .sample import sample_code
+from .table import execution_table
+from .timeline import timeline
+from .tracker import variable_tracker
+
+
+def _heading(text: str) -> Rule:
+    return Rule(Text(text, style="bold"), align="left")
+
+
+def variant_outcome(snapshot: Snapshot) -> Text:
+    """What a what-if run really did: each call's outcome, the queue, the tasks' states."""
+    text = Text()
+    for call in snapshot.calls:
+        text.append(f"  line {call.line}: {call.source}\n", style="bold")
+        if call.error:
+            text.append(f"    raised {call.error}\n", style="red")
+        elif call.value_type:
+            text.append(f"    returned {call.value!r}\n")
+        else:
+            text.append("    done\n")
+    for task in snapshot.tasks:
+        ran = f"returned {task.return_value!r}" if task.returned else "never ran"
+        text.append(f"  task {task.name} {task.short_id}: {ran}; state {task.state}\n")
+    text.append(f"  queue depth at the end: {snapshot.depth}; result backend: {snapshot.backend.kind}")
+    return text
+
+
+def key_moment(index: int, moment: KeyMoment, lesson: Lesson, outcome: Snapshot | None) -> Group:
+    """One key moment: the question, its answer, where to watch it, and the what-if result."""
+    parts: list[RenderableType] = [
+        Text(f"{index}. {moment.question}", style="bold"),
+        Padding(Text(moment.answer), (0, 0, 0, 3)),
+        Padding(Text(f"Watch it at step {moment.step}: {moment.watch}", style="italic"), (0, 0, 0, 3)),
+    ]
+    if moment.variant is not None and outcome is not None:
+        label = lesson.variants[moment.variant].label
+        parts.append(Padding(Text(f"Tried for real ({label}):", style="bold"), (0, 0, 0, 3)))
+        parts.append(Padding(variant_outcome(outcome), (0, 0, 0, 3)))
+    return Group(*parts)
+
+
+def quiz_section(quiz: Quiz, answers: bool = False) -> Group:
+    """The quiz: each question with its choices and hint (and the answers when asked)."""
+    parts: list[RenderableType] = [Text("Test your understanding", style="italic")]
+    for number, question in enumerate(quiz.questions, start=1):
+        parts.append(Text(f"{number}. {question.prompt}", style="bold"))
+        for choice in question.choices:
+            parts.append(Text(f"   {choice.key}  {choice.text}"))
+        parts.append(Text(f"   💡 Hint: {question.hint}", style="italic"))
+        if answers:
+            parts.append(Text(f"   Answer: {question.answer} — {question.explanation}", style="green"))
+    return Group(*parts)
+
+
+def _queued_snapshot(lesson_run: LessonRun) -> Snapshot | None:
+    for result in lesson_run.results:
+        for snapshot in result.stops:
+            if snapshot.stage is Stage.QUEUED:
+                return snapshot
+    return None
+
+
+def lesson_page(
+    lesson_run: LessonRun,
+    quiz: Quiz | None,
+    outcomes: Mapping[str, Snapshot],
+    answers: bool = False,
+) -> Iterator[RenderableType]:
+    """Every section of the page, in the reference page's order, for a played lesson run."""
+    lesson = lesson_run.lesson
+    results = lesson_run.results
+    final = results[-1].snapshot if results else None
+    yield Text(lesson.title, style="bold underline")
+    yield Text(f"{lesson.subtitle} · {lesson.level} · {lesson.duration}", style="dim")
+    yield Text("")
+    yield _heading(f"Concept Flow - {lesson.title}")
+    yield flow_diagram(lesson, vertical=True)
+    yield Text(lesson.flow_caption)
+    yield _heading("Execution Sample")
+    yield Text(lesson.sample.language_label, style="dim")
+    yield sample_code(lesson)
+    yield Text(lesson.sample.explanation)
+    yield _heading("Execution Table")
+    yield execution_table(lesson, results)
+    yield _heading("Variable Tracker")
+    yield variable_tracker(lesson_run)
+    yield _heading(f"Key Moments - {len(lesson.key_moments)} Insights")
+    for index, moment in enumerate(lesson.key_moments, start=1):
+        outcome = outcomes.get(moment.variant) if moment.variant else None
+        yield key_moment(index, moment, lesson, outcome)
+    if quiz is not None:
+        yield _heading(f"Visual Quiz - {len(quiz.questions)} Questions")
+        yield quiz_section(quiz, answers)
+    yield _heading("Concept Snapshot")
+    yield Group(*(Text(f"• {line}") for line in lesson.concept_snapshot))
+    yield _heading("Under the Hood (the real run)")
+    queued = _queued_snapshot(lesson_run)
+    if queued is not None:
+        yield Text("While queued:", style="bold")
+        yield under_the_hood(queued)
+    yield Text("At the end:", style="bold")
+    yield under_the_hood(final)
+    yield Text("Timeline (real time, pauses for the learner removed):", style="bold")
+    yield timeline(final)
+    yield _heading("Full Transcript")
+    yield Text(lesson.transcript.strip())

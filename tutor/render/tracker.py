@@ -1,0 +1,50 @@
+"""The variable tracker: each tracked variable's value after chosen steps of the real run."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from ..player.context import UNDEFINED
+from ..player.lesson_run import LessonRun
+
+CHANGED_MARK = " *"
+"""Appended to a value that changed since the column before (not colour alone)."""
+
+
+def tracker_rows(lesson_run: LessonRun, reached: int | None = None) -> list[list[str]]:
+    """Values per variable and column; columns past `reached` steps are blank."""
+    reached = len(lesson_run.results) if reached is None else reached
+    rows = []
+    for variable in lesson_run.lesson.variables:
+        row = []
+        for column in lesson_run.lesson.tracker:
+            if column.after_step > reached:
+                row.append("")
+            else:
+                row.append(lesson_run.tracker_value(variable.name, column.after_step))
+        rows.append(row)
+    return rows
+
+
+def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table:
+    """The tracker table; a value that changed since the previous column is bold and starred."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, caption="* changed since the column before",
+                  caption_justify="left")
+    table.add_column("Variable", no_wrap=True)
+    for column in lesson_run.lesson.tracker:
+        table.add_column(column.label)
+    for variable, values in zip(lesson_run.lesson.variables, tracker_rows(lesson_run, reached), strict=True):
+        cells: list[Text] = []
+        previous = str(UNDEFINED)
+        for value in values:
+            changed = value not in ("", previous)
+            if changed:
+                cells.append(Text(value + CHANGED_MARK, style="bold"))
+            else:
+                cells.append(Text(value, style="dim" if value == str(UNDEFINED) else ""))
+            if value:
+                previous = value
+        table.add_row(variable.name, *cells)
+    return table
