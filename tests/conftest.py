@@ -10,14 +10,14 @@ import pytest
 
 from tutor.engine import Run, RunConfig
 
-ADD_SAMPLE = '''from celery import shared_task
+ADD_SAMPLE = """from celery import shared_task
 
 @shared_task
 def add(x, y):
     return x + y
 
 add.delay(4, 6)
-'''
+"""
 
 
 @pytest.fixture

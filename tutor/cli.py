@@ -64,9 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--answers", action="store_true", help="with --plain: show the quiz answers too"
     )
-    run.add_argument(
-        "--width", type=int, default=None, help="with --plain: page width in columns"
-    )
+    run.add_argument("--width", type=int, default=None, help="with --plain: page width in columns")
     return parser
 
 
@@ -79,7 +77,9 @@ def cmd_list(course: Course, out: TextIO) -> int:
     """Print one lesson a line: id, title, level, duration."""
     width = max(len(lesson_id) for lesson_id in course.ids)
     for lesson in course:
-        print(f"{lesson.id:<{width}}  {lesson.title}  ({lesson.level}, {lesson.duration})", file=out)
+        print(
+            f"{lesson.id:<{width}}  {lesson.title}  ({lesson.level}, {lesson.duration})", file=out
+        )
     return EXIT_OK
 
 
@@ -93,7 +93,9 @@ def cmd_run(args: argparse.Namespace, course: Course, out: TextIO, err: TextIO) 
     return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Entry point of the `tutor` command; returns the exit status."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err

@@ -38,10 +38,10 @@ def print_lesson_page(
     console = Console(file=out, width=width)
     progress = Console(file=err)
     try:
-        with progress.status(f"Running lesson {lesson.id!r} on a real Celery app…"):
-            with LessonRun(lesson) as lesson_run:
-                lesson_run.play_all()
-                outcomes = play_variants(lesson)
+        status = progress.status(f"Running lesson {lesson.id!r} on a real Celery app…")
+        with status, LessonRun(lesson) as lesson_run:
+            lesson_run.play_all()
+            outcomes = play_variants(lesson)
     except (EngineError, LessonMismatch) as exc:
         print(f"tutor: the lesson {lesson.id!r} could not be played: {exc}", file=err)
         return EXIT_FAILED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tutor.engine import NOT_CONFIGURED, Stage, WorkerSpec
 
-TASKS = '''from celery import shared_task, chain, group, chord
+TASKS = """from celery import shared_task, chain, group, chord
 
 @shared_task
 def add(x, y):
@@ -24,7 +24,7 @@ def flaky(self, n):
         raise self.retry(countdown=0.2)
     return n * 2
 
-'''
+"""
 
 
 def test_a_task_that_raises_is_stored_as_failure_with_its_traceback(start_run):
@@ -90,7 +90,9 @@ def test_group_runs_every_task_and_collects_the_results(start_run):
 
 
 def test_chord_runs_its_callback_on_the_header_results(start_run):
-    run = start_run(TASKS + "c = chord([add.s(1, 1), add.s(2, 2)], total.s()).delay()\nc.get(timeout=5)\n")
+    run = start_run(
+        TASKS + "c = chord([add.s(1, 1), add.s(2, 2)], total.s()).delay()\nc.get(timeout=5)\n"
+    )
     final = run.run_to_end()[-1]
     callback = final.tasks[-1]
     assert callback.name == "tasks.total" and callback.args == ([2, 4],)
@@ -144,7 +146,7 @@ def test_without_a_worker_the_message_just_waits(start_run):
 
 
 def test_a_direct_call_runs_in_the_callers_thread_and_blocks_it(start_run):
-    code = '''import hashlib
+    code = """import hashlib
 from celery import shared_task
 
 @shared_task
@@ -153,7 +155,7 @@ def slow(word):
 
 slow("a")
 slow.delay("a")
-'''
+"""
     run = start_run(code)
     executing = run.advance_to(Stage.EXECUTING)
     assert executing.stop.thread == "main-app"

@@ -36,12 +36,15 @@ def test_a_whole_run_imports_neither_textual_nor_rich():
 
 def test_plain_mode_does_not_import_textual():
     imported = _imported_after(
-        "import io; from tutor.cli import main; main(['run', 'delay', '--plain'], io.StringIO(), io.StringIO())"
+        "import io; from tutor.cli import main; "
+        "main(['run', 'delay', '--plain'], io.StringIO(), io.StringIO())"
     )
     assert "rich" in imported
     assert "textual" not in imported
 
 
 def test_listing_lessons_does_not_import_celery():
-    imported = _imported_after("import io; from tutor.cli import main; main(['list'], io.StringIO())")
+    imported = _imported_after(
+        "import io; from tutor.cli import main; main(['list'], io.StringIO())"
+    )
     assert "celery" not in imported

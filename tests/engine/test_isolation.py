@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from tests.conftest import ADD_SAMPLE, live_threads_beyond
@@ -40,7 +43,8 @@ def test_two_runs_alive_at_once_keep_their_own_queues(start_run):
 
 
 @pytest.mark.parametrize(
-    "stage", [Stage.CALLING, Stage.QUEUED, Stage.RECEIVED, Stage.EXECUTING, Stage.RETURNED, Stage.STORED]
+    "stage",
+    [Stage.CALLING, Stage.QUEUED, Stage.RECEIVED, Stage.EXECUTING, Stage.RETURNED, Stage.STORED],
 )
 def test_closing_a_run_held_anywhere_leaves_no_thread(stage, thread_baseline):
     run = Run.start(RunConfig(code=ADD_SAMPLE))
@@ -53,9 +57,23 @@ def test_closing_a_run_held_anywhere_leaves_no_thread(stage, thread_baseline):
 
 def test_closing_while_held_inside_the_task_stops_the_task_body(thread_baseline):
     code = ADD_SAMPLE.replace("    return x + y", "    RAN.append(x)\n    return x + y")
-    code = code.replace("from celery import shared_task", "from celery import shared_task\nRAN = []")
+    code = code.replace(
+        "from celery import shared_task", "from celery import shared_task\nRAN = []"
+    )
     run = Run.start(RunConfig(code=code))
     run.advance_to(Stage.EXECUTING)
     run.close()
     assert run.namespace["RAN"] == []
     assert live_threads_beyond(thread_baseline) == []
+
+
+def test_a_closed_run_is_freed_not_kept_by_celery_or_kombu_globals():
+    refs = []
+    for _ in range(3):
+        run = Run.start(RunConfig(code=ADD_SAMPLE))
+        run.run_to_end()
+        run.close()
+        refs.append(weakref.ref(run))
+        del run
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None, None]

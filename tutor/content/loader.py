@@ -1,7 +1,8 @@
-"""Finding and loading the course: lesson and quiz files, validated, with errors that name the field."""
+"""Loading the course: lesson and quiz files, validated, with errors that name the field."""
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 from .models import CourseIndex, Lesson, Quiz
 
 INDEX_FILE = "index.toml"
+CONTENT_ENV = "TUTOR_CONTENT"
+"""Environment variable naming a folder with lessons/ and quizzes/ to use instead (for authors)."""
 _PACKAGED = Path(__file__).resolve().parent.parent / "_content"
 _SOURCE = Path(__file__).resolve().parent.parent.parent
 
@@ -33,7 +36,11 @@ class UnknownLesson(ContentError):
 
 
 def content_root() -> Path:
-    """The folder holding `lessons/` and `quizzes/`: the installed copy, else the source tree."""
+    """The folder holding `lessons/` and `quizzes/`: $TUTOR_CONTENT, the installed copy, else the
+    source tree."""
+    override = os.environ.get(CONTENT_ENV)
+    if override:
+        return Path(override)
     if (_PACKAGED / "lessons").is_dir():
         return _PACKAGED
     return _SOURCE
@@ -52,7 +59,9 @@ def format_validation_error(shown: str, error: ValidationError) -> str:
     for problem in error.errors():
         location = ""
         for part in problem["loc"]:
-            location += f"[{part}]" if isinstance(part, int) else f".{part}" if location else str(part)
+            location += (
+                f"[{part}]" if isinstance(part, int) else f".{part}" if location else str(part)
+            )
         message = str(problem["msg"])
         message = message.removeprefix("Value error, ")
         message = message[:1].lower() + message[1:]

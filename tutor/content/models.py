@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..engine.errors import SampleError
 from ..engine.sample import SampleProgram
 from ..engine.stages import Stage
 
@@ -32,6 +33,14 @@ PLACEHOLDER_ROOTS = frozenset(
 """Names a step's text may use in {placeholders}; each is filled from the real run's snapshot."""
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def parse_sample(code: str) -> SampleProgram:
+    """Parse sample code; a syntax error becomes a ValueError naming the line."""
+    try:
+        return SampleProgram.parse(code, "sample")
+    except SampleError as exc:
+        raise ValueError(str(exc).removeprefix("sample: ")) from None
 
 
 def check_template(text: str) -> str:
@@ -86,7 +95,7 @@ class Sample(_Strict):
     @field_validator("code")
     @classmethod
     def _parses(cls, code: str) -> str:
-        program = SampleProgram.parse(code, "sample.code")
+        program = parse_sample(code)
         if not program.calls:
             raise ValueError("the sample makes no call after its definitions")
         return code
@@ -106,7 +115,7 @@ class Variant(_Strict):
     @classmethod
     def _parses(cls, code: str | None) -> str | None:
         if code is not None:
-            SampleProgram.parse(code, "variant.code")
+            parse_sample(code)
         return code
 
 

@@ -44,7 +44,26 @@ _WHERE = {
     "TraceEvent": "trace",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "CALLER_THREAD",
+    "NOT_CONFIGURED",
+    "BackendView",
+    "CallView",
+    "EngineError",
+    "MessageView",
+    "Run",
+    "RunClosed",
+    "RunConfig",
+    "RunStalled",
+    "SampleError",
+    "Snapshot",
+    "Stage",
+    "Stop",
+    "TaskView",
+    "TraceEvent",
+    "WorkerSpec",
+    "WorkerView",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -186,7 +186,9 @@ class RunAsyncResult(AsyncResult):  # type: ignore[misc]
         kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
         hooks = getattr(self.app, "tutor_hooks", None)
         return _wait_for(
-            hooks, _safe_ready(self), lambda t: super(RunAsyncResult, self).get(t, *args, **kwargs),
+            hooks,
+            _safe_ready(self),
+            lambda t: super(RunAsyncResult, self).get(t, *args, **kwargs),
             timeout,
         )
 
@@ -200,7 +202,9 @@ class RunGroupResult(GroupResult):  # type: ignore[misc]
         kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
         hooks = getattr(self.app, "tutor_hooks", None)
         return _wait_for(
-            hooks, _safe_ready(self), lambda t: super(RunGroupResult, self).get(t, *args, **kwargs),
+            hooks,
+            _safe_ready(self),
+            lambda t: super(RunGroupResult, self).get(t, *args, **kwargs),
             timeout,
         )
 
@@ -212,11 +216,11 @@ class RunApp(Celery):  # type: ignore[misc]
     tutor_results: ResultStore
 
     @cached_property
-    def AsyncResult(self) -> type[RunAsyncResult]:  # noqa: N802 - Celery's name
+    def AsyncResult(self) -> type[RunAsyncResult]:
         return self.subclass_with_self(RunAsyncResult, name="AsyncResult")  # type: ignore[no-any-return]
 
     @cached_property
-    def GroupResult(self) -> type[RunGroupResult]:  # noqa: N802 - Celery's name
+    def GroupResult(self) -> type[RunGroupResult]:
         return self.subclass_with_self(RunGroupResult, name="GroupResult")  # type: ignore[no-any-return]
 
 

@@ -15,6 +15,7 @@ from collections import deque
 from queue import Empty
 from typing import Any, Protocol
 
+from kombu import pools
 from kombu.transport import memory, virtual
 
 from .wire import WireMessage, decode_message
@@ -85,7 +86,9 @@ class BrokerStore:
         """Every queue's waiting messages, decoded, without consuming them."""
         with self._lock:
             names = list(self.queues)
-        return {name: [decode_message(name, raw) for raw in self.queue(name).peek()] for name in names}
+        return {
+            name: [decode_message(name, raw) for raw in self.queue(name).peek()] for name in names
+        }
 
     def unacked(self) -> list[WireMessage]:
         """Messages delivered to a worker and not acknowledged yet."""
@@ -115,7 +118,7 @@ class BrokerStore:
         self.state.clear()
 
 
-class RunChannel(memory.Channel):  # type: ignore[misc]
+class RunChannel(memory.Channel):
     """A memory channel that reads and writes only its run's BrokerStore."""
 
     def __init__(self, connection: RunTransport, **kwargs: Any) -> None:
@@ -185,7 +188,7 @@ class RunChannel(memory.Channel):  # type: ignore[misc]
         virtual.Channel.close(self)
 
 
-class RunTransport(memory.Transport):  # type: ignore[misc]
+class RunTransport(memory.Transport):
     """The memory transport, bound to the BrokerStore named in the transport options."""
 
     Channel = RunChannel
@@ -195,8 +198,27 @@ class RunTransport(memory.Transport):  # type: ignore[misc]
         self.store: BrokerStore = client.transport_options[STORE_OPTION]
         self.state = self.store.state
 
-    def drain_events(self, connection: Any, timeout: float | None = None) -> Any:
+    def drain_events(self, connection: Any, timeout: Any = None, **kwargs: Any) -> Any:
         """Drain, but never for longer than DRAIN_CAP_SECONDS, so a worker stops promptly."""
         if timeout is not None:
             timeout = min(timeout, DRAIN_CAP_SECONDS)
-        return super().drain_events(connection, timeout=timeout)
+        return super().drain_events(connection, timeout=timeout, **kwargs)
+
+
+def forget_pools(store: BrokerStore) -> None:
+    """Close and drop kombu's process-global connection and producer pools made for `store`.
+
+    Celery keeps its producer pool in kombu's global pool groups, keyed by the connection's
+    parameters; left there, every finished run would stay in memory for the life of the process.
+    """
+    for group in (pools.producers, pools.connections):
+        for key, pool in list(dict.items(group)):
+            connection = getattr(pool, "connection", None)
+            if connection is None:
+                connection = getattr(getattr(pool, "connections", None), "connection", None)
+            options = getattr(connection, "transport_options", None) or {}
+            if options.get(STORE_OPTION) is store:
+                try:
+                    pool.force_close_all()
+                finally:
+                    dict.pop(group, key, None)

@@ -62,7 +62,7 @@ class Conductor:
             self._busy.add(threading.get_ident())
 
     def end_work(self) -> None:
-        """The calling thread has nothing more to do for now (finished, or polling an empty queue)."""
+        """The calling thread has nothing to do for now (finished, or polling an empty queue)."""
         me = threading.get_ident()
         with self._cond:
             if me in self._busy:
@@ -212,7 +212,10 @@ class Conductor:
                         return self._current.stop
                     if self._timed == 0:
                         self._paused_since = time.monotonic()
-                        finished = {"thread": "-", "detail": "nothing more happens on its own"}
+                        finished: dict[str, object] = {
+                            "thread": "-",
+                            "detail": "nothing more happens on its own",
+                        }
                         self._current = _Reached(self._new_stop(Stage.FINISHED, finished), None)
                         return self._current.stop
                 remaining = deadline - time.monotonic()

@@ -1,4 +1,4 @@
-"""The recorder: hears every real event of a run, writes the trace, and holds stages via the conductor.
+"""The recorder: hears every real event of a run, writes the trace, holds stages (the conductor).
 
 It is what the broker store, the worker timers, the app's tasks and results, Celery's signals and
 Celery's logger report to. Each report becomes a trace event (with its time and thread), updates
@@ -18,11 +18,11 @@ from typing import Any
 from celery import Task, signals
 from celery.exceptions import Retry
 
-from .wire import decode_message
 from .conductor import Conductor
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage
 from .trace import Trace
+from .wire import decode_message
 
 _SIGNALS = {
     "before_task_publish": signals.before_task_publish,
@@ -125,7 +125,7 @@ class RunRecorder(logging.Handler):
             "broker",
             "put",
             task_id=wire.id,
-            summary=f"message {wire.task}{_args_text(wire.args, wire.kwargs)} put in queue '{queue}'",
+            summary=f"message {wire.task}{_args_text(wire.args, wire.kwargs)} put in '{queue}'",
             data={"queue": queue, "task": wire.task, "args": plain(wire.args)},
         )
         where = f"in queue '{queue}'"
@@ -412,7 +412,9 @@ class RunRecorder(logging.Handler):
             where = "ignore_result is set, so the outcome is not stored"
         else:
             where = f"the result backend stored state {outcome.upper()}"
-        self.trace.record("signal", f"task_{outcome}", task_id=task_id, summary=f"{summary}; {where}")
+        self.trace.record(
+            "signal", f"task_{outcome}", task_id=task_id, summary=f"{summary}; {where}"
+        )
         self.conductor.hold(Stage.STORED, task_id=task_id, task_name=sender.name, detail=where)
 
     def _on_task_success(self, sender: Any = None, result: Any = None, **kw: Any) -> None:
@@ -421,7 +423,11 @@ class RunRecorder(logging.Handler):
             self._stored(sender, task_id, "success", f"{sender.name} succeeded with {result!r}")
 
     def _on_task_failure(
-        self, sender: Any = None, task_id: Any = None, exception: Any = None, einfo: Any = None,
+        self,
+        sender: Any = None,
+        task_id: Any = None,
+        exception: Any = None,
+        einfo: Any = None,
         **kw: Any,
     ) -> None:
         if not self._ours(sender):
@@ -432,9 +438,13 @@ class RunRecorder(logging.Handler):
             record.traceback = str(getattr(einfo, "traceback", "") or "") or None
         self._stored(sender, str(task_id), "failure", f"{sender.name} failed: {record.exception}")
 
-    def _on_task_retry(self, sender: Any = None, request: Any = None, reason: Any = None, **kw: Any) -> None:
+    def _on_task_retry(
+        self, sender: Any = None, request: Any = None, reason: Any = None, **kw: Any
+    ) -> None:
         if self._ours(sender) and request is not None:
-            self._stored(sender, str(request.id), "retry", f"{sender.name} will be retried ({reason})")
+            self._stored(
+                sender, str(request.id), "retry", f"{sender.name} will be retried ({reason})"
+            )
 
     def _on_task_rejected(self, sender: Any = None, message: Any = None, **kw: Any) -> None:
         if getattr(sender, "app", None) is self.app:

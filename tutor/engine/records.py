@@ -9,7 +9,7 @@ JSON_SCALARS = (int, float, str, bool, type(None))
 
 
 def plain(value: Any, depth: int = 0) -> Any:
-    """A JSON-like copy of `value` (tuples become lists as on the wire); others become their repr."""
+    """A JSON-like copy of `value` (tuples become lists, as on the wire); others: their repr."""
     if isinstance(value, JSON_SCALARS):
         return value
     if depth < 4 and isinstance(value, (list, tuple)):

@@ -23,11 +23,11 @@ from celery.backends.base import DisabledBackend
 from celery.result import _set_task_join_will_block
 
 from .app import ResultStore, RunApp, build_app, iter_task_names
-from .broker import BrokerStore
+from .broker import BrokerStore, forget_pools
 from .errors import RunClosed, SampleError
 from .explain import explain_exception
-from .records import CallRecord, plain
 from .recorder import RunRecorder
+from .records import CallRecord, plain
 from .sample import SampleProgram
 from .snapshot import (
     NOT_CONFIGURED,
@@ -292,8 +292,10 @@ class Run:
             if _state.default_app is self.app:
                 _state.set_default_app(None)
             _state._apps.discard(self.app)
+        forget_pools(self.broker)
         self.broker.clear()
         self.results.clear()
+        linecache.cache.pop(self.config.filename, None)
 
     def __enter__(self) -> Run:
         return self

@@ -1,4 +1,4 @@
-"""Snapshots: what a run looks like at one stop, read from the real objects (queues, worker, backend).
+"""Snapshots: a run at one stop, read from the real objects (queues, workers, result backend).
 
 A snapshot is immutable and holds only plain values, so the UI can keep every snapshot of a run
 and step back through them without touching Celery again.
@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .wire import WireMessage
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage, Stop
 from .trace import TraceEvent
+from .wire import WireMessage
 
 NOT_CONFIGURED = "not configured"
 

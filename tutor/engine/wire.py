@@ -1,4 +1,4 @@
-"""Task messages as they travel: decoding the memory transport's raw message dicts (no kombu import)."""
+"""Task messages as they travel: the memory transport's raw message dicts, decoded (no kombu)."""
 
 from __future__ import annotations
 

@@ -93,9 +93,13 @@ def build_context(snapshot: Snapshot) -> dict[str, Any]:
         )
         for call in snapshot.calls
     ]
-    queue_name = (task.queue if task and task.queue else None) or next(iter(snapshot.queues), "celery")
+    queue_name = (task.queue if task and task.queue else None) or next(
+        iter(snapshot.queues), "celery"
+    )
     workers = [
-        Fields({"name": w.name, "status": w.status, "thread": w.thread, "queues": ", ".join(w.queues)})
+        Fields(
+            {"name": w.name, "status": w.status, "thread": w.thread, "queues": ", ".join(w.queues)}
+        )
         for w in snapshot.workers
     ]
     caller_status = "finished" if snapshot.caller_done else "running"

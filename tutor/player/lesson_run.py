@@ -52,7 +52,7 @@ def run_config(lesson: Lesson, variant: str | None = None) -> RunConfig:
         code = chosen.code or code
     return RunConfig(
         code=code,
-        filename=f"<lesson {lesson.id}>",
+        filename=f"<lesson {lesson.id}>" if variant is None else f"<lesson {lesson.id}, {variant}>",
         result_backend=setup.result_backend,
         ignore_result=setup.ignore_result,
         workers=tuple(WorkerSpec(w.name, tuple(w.queues)) for w in setup.workers),

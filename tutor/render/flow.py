@@ -1,4 +1,4 @@
-"""The concept flow: boxes and arrows from defining a task to storing its result, current stage lit."""
+"""The concept flow: boxes and arrows from defining a task to storing its result, stage lit."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def _box(flow_box: FlowBox, lit: bool) -> Panel:
     )
 
 
-def flow_diagram(lesson: Lesson, snapshot: Snapshot | None = None, vertical: bool = False) -> RenderableType:
+def flow_diagram(
+    lesson: Lesson, snapshot: Snapshot | None = None, vertical: bool = False
+) -> RenderableType:
     """The diagram: main chain of boxes joined by arrows; side-lane boxes beneath it."""
     main = [b for b in lesson.flow if b.lane == "main"]
     side = [b for b in lesson.flow if b.lane == "side"]
@@ -61,7 +63,9 @@ def flow_diagram(lesson: Lesson, snapshot: Snapshot | None = None, vertical: boo
     for flow_box in side:
         lit = box_lit(flow_box, snapshot)
         line = Text("  ⇢ ", style="bold")
-        line.append((LIT_MARK if lit else "") + flow_box.label, style=LIT_STYLE if lit else "italic")
+        line.append(
+            (LIT_MARK if lit else "") + flow_box.label, style=LIT_STYLE if lit else "italic"
+        )
         line.append("  (beside the chain, at the same time)", style="dim")
         parts.append(line)
     return Group(*parts)

@@ -38,7 +38,9 @@ def variant_outcome(snapshot: Snapshot) -> Text:
     for task in snapshot.tasks:
         ran = f"returned {task.return_value!r}" if task.returned else "never ran"
         text.append(f"  task {task.name} {task.short_id}: {ran}; state {task.state}\n")
-    text.append(f"  queue depth at the end: {snapshot.depth}; result backend: {snapshot.backend.kind}")
+    text.append(
+        f"  queue depth at the end: {snapshot.depth}; result backend: {snapshot.backend.kind}"
+    )
     return text
 
 
@@ -47,7 +49,9 @@ def key_moment(index: int, moment: KeyMoment, lesson: Lesson, outcome: Snapshot 
     parts: list[RenderableType] = [
         Text(f"{index}. {moment.question}", style="bold"),
         Padding(Text(moment.answer), (0, 0, 0, 3)),
-        Padding(Text(f"Watch it at step {moment.step}: {moment.watch}", style="italic"), (0, 0, 0, 3)),
+        Padding(
+            Text(f"Watch it at step {moment.step}: {moment.watch}", style="italic"), (0, 0, 0, 3)
+        ),
     ]
     if moment.variant is not None and outcome is not None:
         label = lesson.variants[moment.variant].label
@@ -65,7 +69,9 @@ def quiz_section(quiz: Quiz, answers: bool = False) -> Group:
             parts.append(Text(f"   {choice.key}  {choice.text}"))
         parts.append(Text(f"   💡 Hint: {question.hint}", style="italic"))
         if answers:
-            parts.append(Text(f"   Answer: {question.answer} — {question.explanation}", style="green"))
+            parts.append(
+                Text(f"   Answer: {question.answer} — {question.explanation}", style="green")
+            )
     return Group(*parts)
 
 

@@ -30,12 +30,18 @@ def tracker_rows(lesson_run: LessonRun, reached: int | None = None) -> list[list
 
 def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table:
     """The tracker table; a value that changed since the previous column is bold and starred."""
-    table = Table(box=box.SIMPLE_HEAD, expand=True, caption="* changed since the column before",
-                  caption_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        caption="* changed since the column before",
+        caption_justify="left",
+    )
     table.add_column("Variable", no_wrap=True)
     for column in lesson_run.lesson.tracker:
         table.add_column(column.label)
-    for variable, values in zip(lesson_run.lesson.variables, tracker_rows(lesson_run, reached), strict=True):
+    for variable, values in zip(
+        lesson_run.lesson.variables, tracker_rows(lesson_run, reached), strict=True
+    ):
         cells: list[Text] = []
         previous = str(UNDEFINED)
         for value in values:

@@ -1,0 +1,55 @@
+"""Benchmark runner: prints medians, each beside a baseline measured in the same run, and ratios.
+
+    python benchmarks/run.py            # the full set (about half a minute)
+    python benchmarks/run.py --quick    # fewer repeats
+
+Numbers, never pass/fail for the test suite: machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.engine import Result, close_while_held, delay_to_received, many_runs, run_cycle
+
+
+def _print(results: list[Result]) -> None:
+    header = f"{'benchmark':<36} {'tutor':>10} {'baseline':>10} {'ratio':>7}  goal / baseline"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        mark = "met" if r.met else "MISSED"
+        print(
+            f"{r.name:<36} {r.tutor:>8.1f}{r.unit[:2]:>2} {r.baseline:>8.1f}{r.unit[:2]:>2} "
+            f"{r.ratio:>7.3f}  {r.goal} [{mark}] vs {r.baseline_label}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args(argv)
+    repeats = 4 if args.quick else 12
+    runs = 50 if args.quick else 200
+    results: list[Result] = []
+    for label, bench in (
+        ("delay → received", lambda: [delay_to_received(max(2, repeats // 3))]),
+        ("run cycle", lambda: [run_cycle(repeats * 2)]),
+        ("close while held", lambda: [close_while_held(repeats * 2)]),
+        (f"{runs} runs", lambda: many_runs(runs)),
+    ):
+        print(f"measuring {label}…", file=sys.stderr, flush=True)
+        results.extend(bench())
+    _print(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

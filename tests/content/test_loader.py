@@ -1,0 +1,111 @@
+"""Lesson and quiz files are validated on load, with one clear error naming file and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tutor.content.loader import ContentError, UnknownLesson, content_root, load_course
+
+SOURCE = content_root()
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real course, to break on purpose."""
+    shutil.copytree(SOURCE / "lessons", tmp_path / "lessons")
+    shutil.copytree(SOURCE / "quizzes", tmp_path / "quizzes")
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _error(root: Path) -> str:
+    with pytest.raises(ContentError) as caught:
+        load_course(root)
+    return str(caught.value)
+
+
+def test_the_real_course_loads_in_order():
+    course = load_course()
+    assert course.ids[:2] == ["delay", "direct-vs-delay"]
+    assert course.quiz("delay") is not None
+
+
+def test_a_missing_field_names_the_file_and_the_field(course_copy):
+    _edit(course_copy / "lessons/delay.toml", 'action = "Worker receives task"\n', "")
+    assert _error(course_copy) == "lessons/delay.toml: steps[2].action: field required"
+
+
+def test_a_wrong_type_names_the_field(course_copy):
+    _edit(course_copy / "lessons/delay.toml", "after_step = 4", 'after_step = "four"')
+    message = _error(course_copy)
+    assert message.startswith("lessons/delay.toml: tracker[2].after_step: ")
+
+
+def test_an_unknown_placeholder_is_refused_with_the_valid_names(course_copy):
+    _edit(course_copy / "lessons/delay.toml", "{task.short_id}", "{tsk.short_id}")
+    message = _error(course_copy)
+    assert message.startswith(
+        "lessons/delay.toml: steps[1].evaluation: unknown placeholder {tsk.short_id}"
+    )
+    assert "task" in message
+
+
+def test_an_unknown_stage_is_refused(course_copy):
+    _edit(course_copy / "lessons/delay.toml", 'at = "queued"', 'at = "enqueued"')
+    assert _error(course_copy).startswith("lessons/delay.toml: steps[1].at: input should be")
+
+
+def test_invalid_toml_says_where(course_copy):
+    (course_copy / "lessons/delay.toml").write_text('id = "delay\n')
+    assert _error(course_copy).startswith("lessons/delay.toml: not valid TOML:")
+
+
+def test_sample_code_that_does_not_parse_is_refused(course_copy):
+    _edit(course_copy / "lessons/delay.toml", "return x + y", "return x +")
+    message = _error(course_copy)
+    assert message == "lessons/delay.toml: sample.code: line 5: invalid syntax"
+
+
+def test_a_key_moment_naming_an_unknown_variant_is_refused(course_copy):
+    _edit(course_copy / "lessons/delay.toml", 'variant = "no-backend"', 'variant = "no-such"')
+    assert "key_moments[2].variant: no variant named 'no-such'" in _error(course_copy)
+
+
+def test_a_lesson_missing_from_the_index_is_refused(course_copy):
+    shutil.copy(course_copy / "lessons/delay.toml", course_copy / "lessons/extra.toml")
+    assert "lessons/extra.toml: this lesson is not listed in lessons/index.toml" in _error(
+        course_copy
+    )
+
+
+def test_an_index_entry_without_a_file_is_refused(course_copy):
+    (course_copy / "lessons/delay.toml").unlink()
+    assert _error(course_copy).startswith(
+        "lessons/index.toml: order[0]: no file lessons/delay.toml"
+    )
+
+
+def test_an_id_that_does_not_match_its_file_is_refused(course_copy):
+    _edit(course_copy / "lessons/delay.toml", 'id = "delay"', 'id = "other"')
+    assert "lessons/delay.toml: id: 'other' does not match the file name" in _error(course_copy)
+
+
+def test_a_quiz_answer_that_is_not_a_choice_is_refused(course_copy):
+    _edit(course_copy / "quizzes/delay.toml", 'answer = "C"', 'answer = "E"')
+    assert _error(course_copy).startswith(
+        "quizzes/delay.toml: questions[0]: answer: 'E' is not one"
+    )
+
+
+def test_an_unknown_lesson_id_lists_the_valid_ones():
+    with pytest.raises(UnknownLesson) as caught:
+        load_course().lesson("dealy")
+    assert str(caught.value) == "no lesson called 'dealy'; the lessons are: delay, direct-vs-delay"

@@ -1,0 +1,89 @@
+"""The `tutor` command as a learner types it: list, wrong ids, plain page, narration, errors."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+from tutor.cli import main
+from tutor.content.loader import CONTENT_ENV, content_root
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_list_prints_one_lesson_a_line_id_first():
+    code, out, _ = _run("list")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == ["delay", "direct-vs-delay"]
+    assert "Calling tasks asynchronously" in lines[0]
+
+
+def test_a_wrong_lesson_id_is_one_line_listing_the_valid_ids_and_exit_2():
+    code, out, err = _run("run", "dealy", "--plain")
+    assert code == 2
+    assert out == ""
+    assert err == "tutor: no lesson called 'dealy'; the lessons are: delay, direct-vs-delay\n"
+
+
+def test_plain_page_has_every_section_of_the_reference_page_with_real_values():
+    code, out, _ = _run("run", "delay", "--plain", "--width", "120")
+    assert code == 0
+    sections = [
+        "Concept Flow - Calling tasks asynchronously",
+        "Execution Sample",
+        "Execution Table",
+        "Variable Tracker",
+        "Key Moments - 3 Insights",
+        "Visual Quiz - 3 Questions",
+        "Concept Snapshot",
+        "Full Transcript",
+    ]
+    positions = [out.index(section) for section in sections]
+    assert positions == sorted(positions)
+    assert "add.delay(4, 6)" in out
+    assert "Returns 10 after" in out
+    assert "state SUCCESS" in out
+    assert "raised NotImplementedError: No result backend is configured" in out
+    assert "\x1b[" not in out  # piped output has no escape codes
+
+
+def test_plain_answers_shows_the_answers():
+    _, without, _ = _run("run", "delay", "--plain")
+    _, with_answers, _ = _run("run", "delay", "--plain", "--answers")
+    assert "Answer: C" not in without
+    assert "Answer: C" in with_answers
+
+
+def test_narrate_prints_one_sentence_per_stage_and_step():
+    code, out, _ = _run("run", "delay", "--narrate")
+    assert code == 0
+    lines = out.splitlines()
+    assert any(line.startswith("At ") and ", queued in main-app:" in line for line in lines)
+    assert any("received in worker-1" in line for line in lines)
+    assert lines[-1].startswith("Step 5 of 5: Result stored or ignored.")
+    assert all(line.endswith(".") for line in lines)
+
+
+def test_a_broken_lesson_file_is_one_clear_message_not_a_traceback(tmp_path, monkeypatch):
+    shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
+    shutil.copytree(content_root() / "quizzes", tmp_path / "quizzes")
+    lesson = tmp_path / "lessons" / "delay.toml"
+    lesson.write_text(lesson.read_text().replace('title = "Calling tasks asynchronously"\n', ""))
+    monkeypatch.setenv(CONTENT_ENV, str(tmp_path))
+    code, _, err = _run("list")
+    assert code == 1
+    assert (
+        err == "tutor: the course content is broken:\nlessons/delay.toml: title: field required\n"
+    )
+    assert "Traceback" not in err
+
+
+def test_help_explains_the_commands():
+    code, out, _ = _run()
+    assert code == 0
+    assert "tutor run delay --plain" in out
