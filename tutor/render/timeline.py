@@ -68,7 +68,9 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
         table.add_row("", Text("no run yet", style="dim"))
         return table
     lanes, spans = lane_spans(snapshot)
-    total = max(snapshot.active_time(snapshot.at), 1e-6)
+    origin = min((span.start for span in spans), default=0.0)
+    spans = [Span(s.lane, s.start - origin, s.end - origin, s.kind) for s in spans]
+    total = max(snapshot.active_time(snapshot.at) - origin, 1e-6)
     for lane in lanes:
         cells = [IDLE] * width
         for span in (s for s in spans if s.lane == lane):
@@ -80,6 +82,6 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
         busy_ms = sum(s.end - s.start for s in spans if s.lane == lane and s.kind == "busy") * 1000
         label = "main app" if lane == CALLER_THREAD else lane
         table.add_row(label, Text("".join(cells)) + Text(f" busy {busy_ms:.1f} ms", style="dim"))
-    scale = Text("0 ms".ljust(width - 10) + f"{total * 1000:>10.1f} ms", style="dim")
+    scale = Text("first call".ljust(width - 10) + f"{total * 1000:>10.1f} ms", style="dim")
     table.add_row("", scale)
     return table
