@@ -83,7 +83,17 @@ def test_a_broken_lesson_file_is_one_clear_message_not_a_traceback(tmp_path, mon
     assert "Traceback" not in err
 
 
-def test_help_explains_the_commands():
-    code, out, _ = _run()
-    assert code == 0
+def test_help_explains_the_commands(capsys):
+    try:
+        main(["--help"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
     assert "tutor run delay --plain" in out
+    assert "tutor delay" in out
+
+
+def test_a_wrong_lesson_id_given_alone_is_refused_too():
+    code, _, err = _run("dealy")
+    assert code == 2
+    assert "no lesson called 'dealy'" in err

@@ -26,6 +26,8 @@ task execute and its result stored (or not).
 
 EPILOG = """\
 examples:
+  tutor                           the lesson list (arrow keys, Enter)
+  tutor delay                     open lesson 'delay' directly
   tutor list                      the lessons, one a line, id first
   tutor run delay --plain         the whole lesson page, values from a real run
   tutor run delay --narrate       each stage of the real run as one sentence
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("list", help="list the lessons, one a line, id first")
+    commands.add_parser("home", help="open the lesson list (what plain 'tutor' does)")
 
     run = commands.add_parser(
         "run",
@@ -65,7 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--answers", action="store_true", help="with --plain: show the quiz answers too"
     )
     run.add_argument("--width", type=int, default=None, help="with --plain: page width in columns")
+    run.add_argument(
+        "--pace",
+        type=float,
+        default=1.5,
+        help="seconds between stages when autoplay (key a) is on; + and - change it live",
+    )
     return parser
+
+
+COMMANDS = {"list", "run", "home"}
 
 
 def _fail(message: str, code: int, err: TextIO) -> int:
@@ -84,13 +96,25 @@ def cmd_list(course: Course, out: TextIO) -> int:
 
 
 def cmd_run(args: argparse.Namespace, course: Course, out: TextIO, err: TextIO) -> int:
-    """Play a lesson in plain or narrated form."""
-    from .plain import narrate_lesson, print_lesson_page
-
+    """Play a lesson: in the terminal UI, or in plain or narrated form."""
     lesson = course.lesson(args.lesson)
     if args.narrate:
+        from .plain import narrate_lesson
+
         return narrate_lesson(lesson, out)
-    return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
+    if args.plain:
+        from .plain import print_lesson_page
+
+        return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
+    return open_ui(course, lesson.id, args.pace)
+
+
+def open_ui(course: Course, lesson_id: str | None = None, pace: float = 1.5) -> int:
+    """Run the Textual interface (on the home screen, or on a lesson)."""
+    from .ui.app import TutorApp
+
+    TutorApp(course, lesson_id, pace=pace).run()
+    return EXIT_OK
 
 
 def main(
@@ -100,12 +124,14 @@ def main(
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv = ["run", *argv]  # `tutor LESSON` opens the lesson
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(out)
-        return EXIT_OK
     try:
         course = load_course()
+        if args.command in (None, "home"):
+            return open_ui(course)
         if args.command == "list":
             return cmd_list(course, out)
         if args.command == "run":

@@ -40,6 +40,7 @@ def test_delay_lesson_reproduces_the_reference_table_from_the_real_run():
         [message] = queued.queues["celery"]
         assert message.short_id in results[1].evaluation
         assert "depth 1, state PENDING" in results[1].result
+        assert "delay() returns in" in results[1].evaluation
         assert results[3].action == "Task executes add(4, 6)"
         assert results[3].evaluation == "Calculates 4 + 6"
         assert results[3].result.startswith("Returns 10 after ")

@@ -168,7 +168,7 @@ class Conductor:
         with self._cond:
             paused = self._paused_total
             if self._paused_since is not None:
-                paused += time.monotonic() - self._paused_since
+                paused += self._trace.clock() - self._paused_since
             return paused
 
     @property
@@ -190,7 +190,7 @@ class Conductor:
             if self._closing:
                 raise RunClosed("run is closed")
             if self._paused_since is not None:
-                now = time.monotonic()
+                now = self._trace.clock()
                 self._paused_total += now - self._paused_since
                 start = self._trace.started_at
                 self._pauses.append((self._paused_since - start, now - start))
@@ -208,10 +208,10 @@ class Conductor:
                 if not self._unsettled():
                     if self._pending:
                         self._current = self._pending.popleft()
-                        self._paused_since = time.monotonic()
+                        self._paused_since = self._trace.clock()
                         return self._current.stop
                     if self._timed == 0:
-                        self._paused_since = time.monotonic()
+                        self._paused_since = self._trace.clock()
                         finished: dict[str, object] = {
                             "thread": "-",
                             "detail": "nothing more happens on its own",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,18 +31,23 @@ class TraceEvent:
     """Extra facts (queue name, args, duration...): plain, JSON-like values only."""
 
 
+CLOCK: Callable[[], float] = time.monotonic
+"""Where traces read the time (replaceable where a display must not vary, as in UI snapshots)."""
+
+
 class Trace:
     """A thread-safe, append-only list of the run's events."""
 
     def __init__(self, thread_names: Mapping[int, str] | None = None) -> None:
+        self.clock = CLOCK
         self._events: list[TraceEvent] = []
         self._lock = threading.Lock()
-        self._start = time.monotonic()
+        self._start = self.clock()
         self._names: dict[int, str] = dict(thread_names or {})
 
     @property
     def started_at(self) -> float:
-        """The monotonic time the run started; event times are relative to it."""
+        """The clock's time when the run started; event times are relative to it."""
         return self._start
 
     def name_thread(self, ident: int, name: str) -> None:
@@ -65,7 +70,7 @@ class Trace:
 
     def now(self) -> float:
         """Seconds since the run started."""
-        return time.monotonic() - self._start
+        return self.clock() - self._start
 
     def record(
         self,
@@ -81,7 +86,7 @@ class Trace:
         with self._lock:
             event = TraceEvent(
                 seq=len(self._events) + 1,
-                at=time.monotonic() - self._start,
+                at=self.clock() - self._start,
                 thread=thread,
                 source=source,
                 name=name,

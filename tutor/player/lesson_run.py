@@ -25,6 +25,8 @@ class StepResult:
     snapshot: Snapshot
     stops: tuple[Snapshot, ...]
     context: Mapping[str, Any]
+    stop_index: int = 0
+    """Where the step's stop is in the run's list of stops (0-based)."""
 
     @property
     def action(self) -> str:
@@ -76,6 +78,8 @@ class LessonRun:
         self.config = run_config(lesson, variant)
         self.run: Run | None = None
         self.results: list[StepResult] = []
+        self.stops: list[Snapshot] = []
+        self._stops_at_last_step = 0
 
     def start(self) -> LessonRun:
         """Start the real run (a Celery app and its workers): call it off the UI thread."""
@@ -87,29 +91,53 @@ class LessonRun:
         """True once every step of the lesson has been reached."""
         return len(self.results) >= len(self.lesson.steps)
 
-    def next_step(self) -> StepResult:
-        """Advance the run to the next step's stop and return that step, filled from the run."""
+    @property
+    def finished(self) -> bool:
+        """True once the real run reached its FINISHED stop."""
+        return bool(self.stops) and self.stops[-1].stage is Stage.FINISHED
+
+    def advance_stop(self) -> Snapshot:
+        """Advance the real run by one stop; when it is where the next step ends, record the step.
+
+        Call it off the UI thread: it waits for the run's threads to settle.
+        """
         if self.run is None:
             self.start()
         assert self.run is not None
-        if self.done:
-            return self.results[-1]
-        index = len(self.results)
-        step = self.lesson.steps[index]
-        passed: list[Snapshot] = []
-        while True:
-            snapshot = self.run.advance()
-            passed.append(snapshot)
+        if self.finished:
+            return self.stops[-1]
+        snapshot = self.run.advance()
+        self.stops.append(snapshot)
+        if not self.done:
+            index = len(self.results)
+            step = self.lesson.steps[index]
             if step_reached(step, snapshot):
-                break
-            if snapshot.stage is Stage.FINISHED:
+                passed = tuple(self.stops[self._stops_at_last_step :])
+                self._stops_at_last_step = len(self.stops)
+                context = build_context(snapshot)
+                result = StepResult(
+                    index + 1, step, snapshot, passed, context, stop_index=len(self.stops) - 1
+                )
+                self.results.append(result)
+            elif snapshot.stage is Stage.FINISHED:
                 raise LessonMismatch(
                     f"lesson {self.lesson.id}: step {index + 1} waits for stage "
                     f"{step.at.value!r}, but the real run finished without reaching it"
                 )
-        result = StepResult(index + 1, step, snapshot, tuple(passed), build_context(snapshot))
-        self.results.append(result)
-        return result
+        return snapshot
+
+    def steps_done_at(self, stop_index: int) -> int:
+        """How many steps were complete when the run was at stop `stop_index` (0-based)."""
+        return sum(1 for result in self.results if result.stop_index <= stop_index)
+
+    def next_step(self) -> StepResult:
+        """Advance the run to the next step's stop and return that step, filled from the run."""
+        if self.done:
+            return self.results[-1]
+        wanted = len(self.results) + 1
+        while len(self.results) < wanted:
+            self.advance_stop()
+        return self.results[-1]
 
     def play_all(self) -> list[StepResult]:
         """Every step, in order."""

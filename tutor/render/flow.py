@@ -32,10 +32,22 @@ def _box(flow_box: FlowBox, lit: bool) -> Panel:
     )
 
 
+def _compact_box(flow_box: FlowBox, lit: bool) -> Text:
+    label = (LIT_MARK if lit else "") + flow_box.label
+    return Text(label, style=LIT_STYLE if lit else "reverse", justify="center")
+
+
 def flow_diagram(
-    lesson: Lesson, snapshot: Snapshot | None = None, vertical: bool = False
+    lesson: Lesson,
+    snapshot: Snapshot | None = None,
+    vertical: bool = False,
+    compact: bool = False,
 ) -> RenderableType:
-    """The diagram: main chain of boxes joined by arrows; side-lane boxes beneath it."""
+    """The diagram: main chain of boxes joined by arrows; side-lane boxes beneath it.
+
+    `vertical` stacks the boxes (the printed page); `compact` draws them as filled blocks, no
+    borders (the lesson screen, where height is scarce).
+    """
     main = [b for b in lesson.flow if b.lane == "main"]
     side = [b for b in lesson.flow if b.lane == "side"]
     parts: list[RenderableType] = []
@@ -55,9 +67,10 @@ def flow_diagram(
                 chain.add_column(width=1, vertical="middle")
         cells: list[RenderableType] = []
         for index, flow_box in enumerate(main):
-            cells.append(_box(flow_box, box_lit(flow_box, snapshot)))
+            lit = box_lit(flow_box, snapshot)
+            cells.append(_compact_box(flow_box, lit) if compact else _box(flow_box, lit))
             if index < len(main) - 1:
-                cells.append(Text("→"))
+                cells.append(Text("→", style="bold"))
         chain.add_row(*cells)
         parts.append(chain)
     for flow_box in side:

@@ -85,10 +85,15 @@ def backend_panel(snapshot: Snapshot | None) -> Panel:
     return Panel(Group(*parts), title=f"Result backend ({backend.kind})")
 
 
-def under_the_hood(snapshot: Snapshot | None) -> RenderableType:
-    """The three panels side by side."""
-    grid = Table.grid(expand=True, padding=(0, 1))
-    for _ in range(3):
+def under_the_hood(snapshot: Snapshot | None, boxed: bool = True) -> RenderableType:
+    """The three panels side by side (`boxed=False`: titled columns without borders)."""
+    grid = Table.grid(expand=True, padding=(0, 2))
+    panels = [queue_panel(snapshot), worker_panel(snapshot), backend_panel(snapshot)]
+    for _ in panels:
         grid.add_column(ratio=1)
-    grid.add_row(queue_panel(snapshot), worker_panel(snapshot), backend_panel(snapshot))
+    if boxed:
+        grid.add_row(*panels)
+    else:
+        grid.add_row(*(Text(str(panel.title), style="bold underline") for panel in panels))
+        grid.add_row(*(panel.renderable for panel in panels))
     return grid

@@ -6,6 +6,7 @@ from rich.console import RenderableType
 from rich.syntax import Syntax
 
 from ..content.models import Lesson
+from ..engine import Snapshot, Stage
 
 
 def sample_code(lesson: Lesson, line: int | None = None, code: str | None = None) -> RenderableType:
@@ -18,3 +19,23 @@ def sample_code(lesson: Lesson, line: int | None = None, code: str | None = None
         theme="ansi_dark",
         word_wrap=True,
     )
+
+
+def current_line(code: str, snapshot: Snapshot | None) -> int | None:
+    """The sample line a stop is about: the caller's line, or the body of the task running."""
+    if snapshot is None:
+        return None
+    stop = snapshot.stop
+    if stop.line is not None:
+        return stop.line
+    lines = code.splitlines()
+    if stop.task_name:
+        function = stop.task_name.rsplit(".", 1)[-1]
+        for number, text in enumerate(lines, start=1):
+            if text.lstrip().startswith(f"def {function}("):
+                if stop.stage in (Stage.EXECUTING, Stage.RETURNED, Stage.RAISED):
+                    return min(number + 1, len(lines))
+                break
+    if snapshot.calls:
+        return snapshot.calls[-1].line
+    return None

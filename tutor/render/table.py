@@ -23,11 +23,12 @@ def execution_table(
     """Rows for the steps reached so far; the current one (1-based) marked, a hinted one too."""
     table = Table(
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         expand=True,
         caption=f"💡 {lesson.table_note}" if len(results) == len(lesson.steps) else None,
         caption_justify="left",
     )
-    table.add_column("Step", width=6, no_wrap=True)
+    table.add_column("Step", width=4, no_wrap=True)
     table.add_column("Action", ratio=3)
     table.add_column("Evaluation", ratio=3)
     table.add_column("Result", ratio=4)

@@ -68,6 +68,9 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
         table.add_row("", Text("no run yet", style="dim"))
         return table
     lanes, spans = lane_spans(snapshot)
+    if not spans:
+        table.add_row("", Text("nothing has run yet: the first call starts the clock", style="dim"))
+        return table
     origin = min((span.start for span in spans), default=0.0)
     spans = [Span(s.lane, s.start - origin, s.end - origin, s.kind) for s in spans]
     total = max(snapshot.active_time(snapshot.at) - origin, 1e-6)
@@ -84,4 +87,22 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
         table.add_row(label, Text("".join(cells)) + Text(f" busy {busy_ms:.1f} ms", style="dim"))
     scale = Text("first call".ljust(width - 10) + f"{total * 1000:>10.1f} ms", style="dim")
     table.add_row("", scale)
+    return table
+
+
+def call_bars(snapshot: Snapshot | None, width: int = 40) -> Table:
+    """The main app's calls side by side: how long each kept the caller busy, to scale."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    if snapshot is None:
+        return table
+    done = [call for call in snapshot.calls if call.work_ms is not None]
+    longest = max((call.work_ms or 0.0 for call in done), default=0.0) or 1.0
+    for call in done:
+        work = call.work_ms or 0.0
+        bar = BUSY * max(1, round(work / longest * width))
+        source = call.source if len(call.source) <= 40 else call.source[:39] + "…"
+        table.add_row(f"line {call.line}", source, Text(bar) + Text(f" {work:.1f} ms", style="dim"))
     return table

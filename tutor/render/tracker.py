@@ -32,6 +32,7 @@ def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table
     """The tracker table; a value that changed since the previous column is bold and starred."""
     table = Table(
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         expand=True,
         caption="* changed since the column before",
         caption_justify="left",

@@ -1,0 +1,1 @@
+"""The tutor's screens: home, lesson, help, and the too-small notice."""
