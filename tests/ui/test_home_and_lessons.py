@@ -1,0 +1,96 @@
+"""The home screen, and every lesson pressed through to its end in the real app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
+from tutor.content.loader import Course, load_course
+from tutor.content.models import Lesson
+from tutor.engine import Stage
+from tutor.ui.screens.home import HomeScreen
+from tutor.ui.screens.lesson import LessonScreen
+
+COURSE = load_course()
+
+
+async def test_home_lists_every_lesson_and_enter_opens_the_highlighted_one():
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        lessons = app.screen.query_one("#lessons")
+        assert lessons.option_count == len(COURSE.lessons)
+        assert "○ new" in str(lessons.get_option_at_index(0).prompt)
+        await pilot.press("down", "enter")
+        screen = await ready(pilot)
+        assert screen.lesson.id == COURSE.ids[1]
+
+
+@pytest.mark.parametrize("lesson_id", COURSE.ids)
+async def test_every_lesson_can_be_pressed_through_to_its_end(lesson_id):
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        app.open_lesson(lesson_id)
+        screen = await ready(pilot)
+        presses = 0
+        while not (screen.lesson_run.finished and screen.position == len(screen.lesson_run.stops) - 1):
+            await press_and_settle(pilot, "right")
+            presses += 1
+            assert presses < 40
+        assert screen.failure is None
+        assert screen.steps_shown == len(screen.lesson.steps)
+        table = text_of(screen.query_one("#table"))
+        for result in screen.lesson_run.results:
+            assert result.action[:15] in table
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        lessons = app.screen.query_one("#lessons")
+        index = COURSE.ids.index(lesson_id)
+        assert "● done" in str(lessons.get_option_at_index(index).prompt)
+
+
+def _failing_lesson() -> Lesson:
+    data = COURSE.lesson("delay").model_dump(mode="json")
+    data["id"] = "failing"
+    data["sample"]["code"] = data["sample"]["code"].replace("return x + y", "return x / 0")
+    data["steps"] = [
+        {**data["steps"][0]},
+        {**data["steps"][1]},
+        {**data["steps"][3], "at": "raised", "result": "Raises {task.exception}"},
+        {**data["steps"][4], "evaluation": "Stored state {task.state}"},
+    ]
+    data["tracker"] = [{"label": "Start", "after_step": 0}, {"label": "Final", "after_step": 4}]
+    data["key_moments"] = [{**m, "step": 1} for m in data["key_moments"]]
+    return Lesson.model_validate(data)
+
+
+async def test_a_task_that_raises_shows_in_the_table_and_panels_not_as_a_traceback():
+    lesson = _failing_lesson()
+    course = Course(lessons=(lesson,), quizzes={}, root=COURSE.root)
+    app = make_app(course, "failing")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        while not screen.lesson_run.finished:
+            await press_and_settle(pilot, "right")
+        assert screen.failure is None
+        assert screen.snapshot.stage is Stage.FINISHED
+        table = text_of(screen.query_one("#table"))
+        assert "Raises ZeroDivisionError: division by zero" in table
+        assert "Stored state FAILURE" in table
+        assert '"status": "FAILURE"' in text_of(screen.query_one("#hood"))
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_a_lesson_that_no_longer_matches_its_run_says_so_in_the_status_line():
+    data = COURSE.lesson("delay").model_dump(mode="json")
+    data["run"]["workers"] = []  # nothing will ever receive the task
+    lesson = Lesson.model_validate(data)
+    app = make_app(Course(lessons=(lesson,), quizzes={}, root=COURSE.root), "delay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        while screen.failure is None:
+            await press_and_settle(pilot, "right")
+        status = text_of(screen.query_one("#status"))
+        assert "step 3 waits for stage 'executing'" in status
+        assert "press r to restart" in status

@@ -1,0 +1,53 @@
+"""How the screens look (SVG snapshots). Task ids and the trace clock are made deterministic here,
+so that a snapshot changes only when the look does; the Celery run itself is real."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.ui.conftest import make_app, press_and_settle, ready, wait_until
+from tutor.ui.screens.home import HomeScreen
+
+
+@pytest.fixture(autouse=True)
+def stable_values(monkeypatch):
+    """Sequential task ids and a clock that ticks 0.25 ms per reading."""
+    ids = (f"{n:08x}-0000-4000-8000-000000000000" for n in itertools.count(0xA1B2C301))
+    monkeypatch.setattr("celery.app.base.uuid", lambda: next(ids))
+    ticks = itertools.count()
+    monkeypatch.setattr("tutor.engine.trace.CLOCK", lambda: next(ticks) * 0.00025)
+
+
+def _to_stage(presses: int):
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        for _ in range(presses):
+            await press_and_settle(pilot, "right")
+
+    return run_before
+
+
+def test_home_screen(snap_compare):
+    """The lesson list with its markers."""
+
+    async def run_before(pilot) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+    assert snap_compare(make_app(), terminal_size=(120, 35), run_before=run_before)
+
+
+def test_lesson_mid_run_message_in_the_queue(snap_compare):
+    """Lesson delay at stage 3: the message waits in the queue, step 2 highlighted."""
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=_to_stage(3))
+
+
+def test_lesson_finished(snap_compare):
+    """Lesson delay at its end: every row, the tracker full, SUCCESS stored."""
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=_to_stage(8))
+
+
+def test_lesson_at_80_by_24(snap_compare):
+    """The smallest supported terminal: the sample goes above the flow."""
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(80, 24), run_before=_to_stage(3))
