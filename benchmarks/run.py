@@ -9,12 +9,14 @@ Numbers, never pass/fail for the test suite: machines are shared and noisy.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.engine import Result, close_while_held, delay_to_received, many_runs, run_cycle
+from benchmarks.ui import keypress_to_row, launch_to_first_paint
 
 
 def _print(results: list[Result]) -> None:
@@ -39,11 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 4 if args.quick else 12
     runs = 50 if args.quick else 200
     results: list[Result] = []
+    logging.disable(logging.CRITICAL)  # a baseline (start_worker) sends Celery's logs to stderr
     for label, bench in (
+        ("launch in tmux", lambda: [r for r in [launch_to_first_paint(repeats)] if r]),
         ("delay → received", lambda: [delay_to_received(max(2, repeats // 3))]),
         ("run cycle", lambda: [run_cycle(repeats * 2)]),
         ("close while held", lambda: [close_while_held(repeats * 2)]),
         (f"{runs} runs", lambda: many_runs(runs)),
+        ("keypress", lambda: [keypress_to_row(max(2, repeats // 4))]),
     ):
         print(f"measuring {label}…", file=sys.stderr, flush=True)
         results.extend(bench())

@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .content.loader import ContentError, Course, UnknownLesson, load_course
+from .content.errors import ContentError, UnknownLesson
+
+if TYPE_CHECKING:
+    from .content.loader import Course
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -95,26 +98,37 @@ def cmd_list(course: Course, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_run(args: argparse.Namespace, course: Course, out: TextIO, err: TextIO) -> int:
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Play a lesson: in the terminal UI, or in plain or narrated form."""
+    if not (args.narrate or args.plain):
+        return open_ui(args.lesson, args.pace)
+    from .content.loader import load_course  # pydantic: only for the commands that validate
+
+    course = load_course()
     lesson = course.lesson(args.lesson)
     if args.narrate:
         from .plain import narrate_lesson
 
         return narrate_lesson(lesson, out)
-    if args.plain:
-        from .plain import print_lesson_page
+    from .plain import print_lesson_page
 
-        return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
-    return open_ui(course, lesson.id, args.pace)
+    return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
 
 
-def open_ui(course: Course, lesson_id: str | None = None, pace: float = 1.5) -> int:
-    """Run the Textual interface (on the home screen, or on a lesson)."""
+def open_ui(lesson_id: str | None = None, pace: float = 1.5) -> int:
+    """Run the Textual interface (on the home screen, or on a lesson).
+
+    Only the lesson list is read before the first paint; the course is validated right after.
+    """
+    from .content.summary import check_lesson_id, read_summaries
     from .ui.app import TutorApp
 
-    TutorApp(course, lesson_id, pace=pace).run()
-    return EXIT_OK
+    summaries = read_summaries()
+    if lesson_id is not None:
+        check_lesson_id(summaries, lesson_id)
+    app = TutorApp(None, lesson_id, pace=pace, summaries=summaries)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def main(
@@ -129,13 +143,14 @@ def main(
         argv = ["run", *argv]  # `tutor LESSON` opens the lesson
     args = parser.parse_args(argv)
     try:
-        course = load_course()
         if args.command in (None, "home"):
-            return open_ui(course)
+            return open_ui()
         if args.command == "list":
-            return cmd_list(course, out)
+            from .content.loader import load_course
+
+            return cmd_list(load_course(), out)
         if args.command == "run":
-            return cmd_run(args, course, out, err)
+            return cmd_run(args, out, err)
     except UnknownLesson as exc:
         return _fail(str(exc), EXIT_USAGE, err)
     except ContentError as exc:

@@ -48,3 +48,14 @@ def test_listing_lessons_does_not_import_celery():
         "import io; from tutor.cli import main; main(['list'], io.StringIO())"
     )
     assert "celery" not in imported
+
+
+def test_the_first_screen_loads_neither_celery_nor_pydantic():
+    imported = _imported_after("import tutor.cli, tutor.ui.app")
+    assert "textual" in imported
+    assert "celery" not in imported and "pydantic" not in imported
+
+
+@pytest.mark.parametrize("module", ["tutor.render.page", "tutor.player.lesson_run", "tutor.plain"])
+def test_only_the_ui_package_imports_textual(module):
+    assert "textual" not in _imported_after(f"import {module}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
-from tutor.content.loader import Course, load_course
+from tutor.content.loader import CONTENT_ENV, Course, content_root, load_course
 from tutor.content.models import Lesson
 from tutor.engine import Stage
+from tutor.ui.app import TutorApp
 from tutor.ui.screens.home import HomeScreen
 from tutor.ui.screens.lesson import LessonScreen
 
@@ -34,7 +37,9 @@ async def test_every_lesson_can_be_pressed_through_to_its_end(lesson_id):
         app.open_lesson(lesson_id)
         screen = await ready(pilot)
         presses = 0
-        while not (screen.lesson_run.finished and screen.position == len(screen.lesson_run.stops) - 1):
+        while not (
+            screen.lesson_run.finished and screen.position == len(screen.lesson_run.stops) - 1
+        ):
             await press_and_settle(pilot, "right")
             presses += 1
             assert presses < 40
@@ -94,3 +99,28 @@ async def test_a_lesson_that_no_longer_matches_its_run_says_so_in_the_status_lin
         status = text_of(screen.query_one("#status"))
         assert "step 3 waits for stage 'executing'" in status
         assert "press r to restart" in status
+
+
+async def test_the_first_screen_comes_before_the_course_is_validated_then_lessons_open():
+    app = TutorApp(None, "delay")  # as `tutor delay` starts it: only the lesson list is read
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: app.course is not None)
+        screen = await ready(pilot)
+        assert screen.lesson.id == "delay"
+
+
+async def test_a_broken_lesson_file_found_after_the_first_paint_ends_with_a_clear_message(
+    tmp_path, monkeypatch
+):
+    shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
+    shutil.copytree(content_root() / "quizzes", tmp_path / "quizzes")
+    lesson = tmp_path / "lessons" / "delay.toml"
+    lesson.write_text(lesson.read_text().replace('level = "beginner"', 'level = "expert"'))
+    monkeypatch.setenv(CONTENT_ENV, str(tmp_path))
+    app = TutorApp(None)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 1
+    assert app.broken_content.startswith("lessons/delay.toml: level: input should be")

@@ -64,7 +64,9 @@ async def test_r_restarts_with_a_fresh_real_run():
         await press_and_settle(pilot, "right")
         first = screen.lesson_run
         await pilot.press("r")
-        await wait_until(pilot, lambda: screen.lesson_run is not None and screen.lesson_run is not first)
+        await wait_until(
+            pilot, lambda: screen.lesson_run is not None and screen.lesson_run is not first
+        )
         assert screen.position == -1
         await wait_until(pilot, lambda: first.run.conductor.closing)
         await press_and_settle(pilot, "right")

@@ -20,6 +20,11 @@ def stable_values(monkeypatch):
     monkeypatch.setattr("tutor.engine.trace.CLOCK", lambda: next(ticks) * 0.00025)
 
 
+def _lesson(size: tuple[int, int], presses: int, snap_compare) -> bool:
+    app = make_app(lesson_id="delay")
+    return snap_compare(app, terminal_size=size, run_before=_to_stage(presses))
+
+
 def _to_stage(presses: int):
     async def run_before(pilot) -> None:
         await ready(pilot)
@@ -40,14 +45,20 @@ def test_home_screen(snap_compare):
 
 def test_lesson_mid_run_message_in_the_queue(snap_compare):
     """Lesson delay at stage 3: the message waits in the queue, step 2 highlighted."""
-    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=_to_stage(3))
+    assert snap_compare(
+        make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=_to_stage(3)
+    )
 
 
 def test_lesson_finished(snap_compare):
     """Lesson delay at its end: every row, the tracker full, SUCCESS stored."""
-    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=_to_stage(8))
+    assert snap_compare(
+        make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=_to_stage(8)
+    )
 
 
 def test_lesson_at_80_by_24(snap_compare):
     """The smallest supported terminal: the sample goes above the flow."""
-    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(80, 24), run_before=_to_stage(3))
+    assert snap_compare(
+        make_app(lesson_id="delay"), terminal_size=(80, 24), run_before=_to_stage(3)
+    )

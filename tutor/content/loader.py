@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .errors import CONTENT_ENV, ContentError, UnknownLesson, content_root, shown_path
 from .models import CourseIndex, Lesson, Quiz
+from .summary import INDEX_FILE, read_toml
 
-INDEX_FILE = "index.toml"
-CONTENT_ENV = "TUTOR_CONTENT"
-"""Environment variable naming a folder with lessons/ and quizzes/ to use instead (for authors)."""
-_PACKAGED = Path(__file__).resolve().parent.parent / "_content"
-_SOURCE = Path(__file__).resolve().parent.parent.parent
+__all__ = ["CONTENT_ENV", "ContentError", "Course", "UnknownLesson", "content_root", "load_course"]
 
+_shown = shown_path
 Model = TypeVar("Model", bound=BaseModel)
-
-
-class ContentError(Exception):
-    """A lesson or quiz file is missing or malformed; the message names the file and the field."""
-
-
-class UnknownLesson(ContentError):
-    """No lesson has the id the learner asked for."""
-
-    def __init__(self, lesson_id: str, known: list[str]) -> None:
-        self.lesson_id = lesson_id
-        self.known = known
-        super().__init__(f"no lesson called {lesson_id!r}; the lessons are: {', '.join(known)}")
-
-
-def content_root() -> Path:
-    """The folder holding `lessons/` and `quizzes/`: $TUTOR_CONTENT, the installed copy, else the
-    source tree."""
-    override = os.environ.get(CONTENT_ENV)
-    if override:
-        return Path(override)
-    if (_PACKAGED / "lessons").is_dir():
-        return _PACKAGED
-    return _SOURCE
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def format_validation_error(shown: str, error: ValidationError) -> str:
@@ -69,23 +35,10 @@ def format_validation_error(shown: str, error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _read_toml(path: Path, root: Path) -> dict[str, Any]:
-    shown = _shown(path, root)
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ContentError(f"{shown}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{shown}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ContentError(f"{shown}: cannot be read: {exc.strerror}") from None
-
-
 def load_model(path: Path, model: type[Model], root: Path | None = None) -> Model:
     """Read a TOML file and validate it as `model`; any problem is a ContentError."""
     root = content_root() if root is None else root
-    data = _read_toml(path, root)
+    data = read_toml(path, root)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import EngineError, RunClosed, RunStalled, SampleError
-    from .run import CALLER_THREAD, Run, RunConfig, WorkerSpec
+    from .run import Run, RunConfig, WorkerSpec
     from .snapshot import (
         NOT_CONFIGURED,
         BackendView,
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         TaskView,
         WorkerView,
     )
-    from .stages import Stage, Stop
+    from .stages import CALLER_THREAD, Stage, Stop
     from .trace import TraceEvent
 
 _WHERE = {
@@ -28,7 +28,7 @@ _WHERE = {
     "RunClosed": "errors",
     "RunStalled": "errors",
     "SampleError": "errors",
-    "CALLER_THREAD": "run",
+    "CALLER_THREAD": "stages",
     "Run": "run",
     "RunConfig": "run",
     "WorkerSpec": "run",

@@ -39,12 +39,9 @@ from .snapshot import (
     decode_meta,
     task_view,
 )
-from .stages import Stage, Stop
+from .stages import CALLER_THREAD, Stage, Stop
 from .timer import RunTimer
 from .worker import InThreadWorker
-
-CALLER_THREAD = "main-app"
-"""The name the trace gives the caller's thread: the learner's "main app"."""
 
 _TASK_META_PREFIX = "celery-task-meta-"
 _DEFINITIONS_LOCK = threading.Lock()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+CALLER_THREAD = "main-app"
+"""The name the trace gives the caller's thread: the learner's "main app"."""
+
 
 class Stage(StrEnum):
     """A point in a task's life where the run can be held for the learner to look."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content.models import Lesson, RunSetup, Step, stop_matches
-from ..engine import Run, RunConfig, Snapshot, Stage, WorkerSpec
+from ..engine.snapshot import Snapshot
+from ..engine.stages import Stage
+
+if TYPE_CHECKING:
+    from ..engine.run import Run, RunConfig
 from .context import UNDEFINED, build_context, fill
 
 
@@ -46,6 +50,8 @@ class StepResult:
 
 def run_config(lesson: Lesson, variant: str | None = None) -> RunConfig:
     """The engine configuration for a lesson (or one of its what-if variants)."""
+    from ..engine.run import RunConfig, WorkerSpec  # Celery loads only when a run is needed
+
     setup: RunSetup = lesson.run
     code = lesson.sample.code
     if variant is not None:
@@ -75,14 +81,23 @@ class LessonRun:
     def __init__(self, lesson: Lesson, variant: str | None = None) -> None:
         self.lesson = lesson
         self.variant = variant
-        self.config = run_config(lesson, variant)
+        self._config: RunConfig | None = None
         self.run: Run | None = None
         self.results: list[StepResult] = []
         self.stops: list[Snapshot] = []
         self._stops_at_last_step = 0
 
+    @property
+    def config(self) -> RunConfig:
+        """The engine configuration of this run (built on first use: it imports Celery)."""
+        if self._config is None:
+            self._config = run_config(self.lesson, self.variant)
+        return self._config
+
     def start(self) -> LessonRun:
         """Start the real run (a Celery app and its workers): call it off the UI thread."""
+        from ..engine.run import Run
+
         self.run = Run.start(self.config)
         return self
 

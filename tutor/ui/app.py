@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
-from textual import events
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
-from ..content.loader import Course
+from ..content.errors import ContentError
+from ..content.summary import LessonSummary, read_summaries
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
-from .screens.lesson import PACE_DEFAULT, LessonScreen
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+if TYPE_CHECKING:
+    from ..content.loader import Course
+
+PACE_DEFAULT = 1.5
+
+
+@dataclass
+class CourseLoaded(Message):
+    """The whole course was read and validated (off the UI thread)."""
+
+    course: Course
+
+
+@dataclass
+class CourseBroken(Message):
+    """A lesson or quiz file is malformed; the text names the file and the field."""
+
+    reason: str
 
 
 class TutorApp(App[None]):
@@ -23,22 +47,70 @@ class TutorApp(App[None]):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(self, course: Course, lesson_id: str | None = None, pace: float = PACE_DEFAULT):
+    def __init__(
+        self,
+        course: Course | None = None,
+        lesson_id: str | None = None,
+        pace: float = PACE_DEFAULT,
+        summaries: Sequence[LessonSummary] | None = None,
+    ) -> None:
         super().__init__()
         self.course = course
+        """The validated course; None until it is loaded after the first paint."""
+        if course is not None:
+            self.summaries: Sequence[LessonSummary] = [
+                LessonSummary(lesson.id, lesson.title, lesson.level, lesson.duration)
+                for lesson in course
+            ]
+        else:
+            self.summaries = summaries if summaries is not None else read_summaries()
         self.start_lesson = lesson_id
+        self._pending_lesson: str | None = None
+        self.broken_content: str | None = None
+        """Why the course could not be loaded, when it could not (the app then exits with 1)."""
         self.pace = pace
         self.session_progress: dict[str, str] = {}
         """Lesson id → "started" or "done", for the home screen's markers."""
 
+    def get_default_screen(self) -> HomeScreen:
+        """The home screen is the app's first screen (painted at once, not pushed after)."""
+        return HomeScreen(self.summaries)
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.course))
         if self.start_lesson is not None:
             self.open_lesson(self.start_lesson)
         self._check_size(self.size.width, self.size.height)
+        if self.course is None:
+            self.call_after_refresh(self._load_course)
+
+    @work(thread=True, exit_on_error=False)
+    def _load_course(self) -> None:
+        from ..content.loader import load_course
+
+        try:
+            self.post_message(CourseLoaded(load_course()))
+        except ContentError as exc:
+            self.post_message(CourseBroken(str(exc)))
+
+    @on(CourseLoaded)
+    def _course_loaded(self, message: CourseLoaded) -> None:
+        self.course = message.course
+        if self._pending_lesson is not None:
+            lesson_id, self._pending_lesson = self._pending_lesson, None
+            self.open_lesson(lesson_id)
+
+    @on(CourseBroken)
+    def _course_broken(self, message: CourseBroken) -> None:
+        self.broken_content = message.reason
+        self.exit(return_code=1, message=f"tutor: the course content is broken:\n{message.reason}")
 
     def open_lesson(self, lesson_id: str) -> None:
-        """Open a lesson's screen over the home screen."""
+        """Open a lesson's screen over the home screen (once the course is loaded)."""
+        if self.course is None:
+            self._pending_lesson = lesson_id
+            return
+        from .screens.lesson import LessonScreen  # the render stack loads after the first paint
+
         lesson = self.course.lesson(lesson_id)
         self.session_progress.setdefault(lesson_id, "started")
         self.push_screen(LessonScreen(lesson, pace=self.pace))
@@ -69,6 +141,7 @@ class TutorApp(App[None]):
     async def action_quit(self) -> None:
         """Quit at once: stop every real run first, so no thread is left behind."""
         for screen in self.screen_stack:
-            if isinstance(screen, LessonScreen):
-                screen.shutdown()
+            shutdown = getattr(screen, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.exit()

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
 HELP_TEXT = (Path(__file__).parent / "help.md").read_text(encoding="utf-8")
 
@@ -21,5 +20,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # markdown-it loads only when help is asked for
+
         with VerticalScroll(id="help-box"):
             yield Markdown(HELP_TEXT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...content.loader import Course
+from ...content.summary import LessonSummary
 
 MARKERS = {"new": "○ new", "started": "◐ started", "done": "● done"}
 
@@ -20,9 +22,9 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [Binding("enter", "open", "Open lesson", show=True)]
 
-    def __init__(self, course: Course) -> None:
+    def __init__(self, lessons: Sequence[LessonSummary]) -> None:
         super().__init__()
-        self.course = course
+        self.lessons = lessons
         self.sub_title = "Choose a lesson"
 
     def compose(self) -> ComposeResult:
@@ -37,7 +39,7 @@ class HomeScreen(Screen[None]):
     def _options(self) -> list[Option]:
         progress = getattr(self.app, "session_progress", {})
         options = []
-        for lesson in self.course:
+        for lesson in self.lessons:
             label = Text()
             label.append(f"{lesson.title}\n", style="bold")
             label.append(f"  {lesson.id} · {lesson.level} · {lesson.duration} · ", style="dim")

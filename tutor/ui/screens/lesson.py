@@ -26,7 +26,6 @@ from ..messages import RunFailed, RunReady, StopReached, VariantDone
 from ..widgets.panel import Panel
 
 VIEWS = ("visualize", "moments", "snapshot", "transcript")
-PACE_DEFAULT = 1.5
 PACE_MIN = 0.25
 PACE_MAX = 8.0
 NARROW_WIDTH = 110
@@ -48,7 +47,7 @@ class LessonScreen(Screen[None]):
         *(Binding(str(n), f"moment({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, lesson: Lesson, *, pace: float = PACE_DEFAULT) -> None:
+    def __init__(self, lesson: Lesson, *, pace: float = 1.5) -> None:
         super().__init__()
         self.lesson = lesson
         self.lesson_run: LessonRun | None = None
@@ -61,6 +60,7 @@ class LessonScreen(Screen[None]):
         self.failure: str | None = None
         self.variant_outcomes: dict[str, Snapshot] = {}
         self._autoplay_timer: Timer | None = None
+        self._moments_key: tuple[str, ...] | None = None
         self.sub_title = lesson.title
 
     # ------------------------------------------------------------------ layout
@@ -313,31 +313,41 @@ class LessonScreen(Screen[None]):
         return self.lesson_run.steps_done_at(self.position)
 
     def refresh_view(self) -> None:
-        """Redraw every panel from the shown snapshot."""
+        """Redraw the panels whose data changed since they were last drawn."""
         snapshot = self.snapshot
         lesson_run = self.lesson_run
         steps = self.steps_shown
         results = lesson_run.results[:steps] if lesson_run else []
         current = steps if results and results[-1].stop_index == self.position else None
-        self.query_one("#flow", Panel).show(flow_diagram(self.lesson, snapshot, compact=True))
+        shown = (id(lesson_run), self.position)
+        flow = self.query_one("#flow", Panel)
+        lit = None if snapshot is None else (snapshot.stage, snapshot.stop.thread)
+        flow.show(flow_diagram(self.lesson, snapshot, compact=True), key=lit)
         line = current_line(self.lesson.sample.code, snapshot)
-        self.query_one("#sample", Panel).show(sample_code(self.lesson, line))
-        self.query_one("#table", Panel).show(execution_table(self.lesson, results, current))
+        self.query_one("#sample", Panel).show(sample_code(self.lesson, line), key=line)
+        table = execution_table(self.lesson, results, current)
+        self.query_one("#table", Panel).show(table, key=(id(lesson_run), steps, current))
+        tracker = self.query_one("#tracker", Panel)
         if lesson_run is not None:
-            self.query_one("#tracker", Panel).show(variable_tracker(lesson_run, steps))
+            tracker.show(variable_tracker(lesson_run, steps), key=(id(lesson_run), steps))
         else:
-            self.query_one("#tracker", Panel).show(Text("starting a real Celery app…", style="dim"))
-        self.query_one("#hood", Panel).show(under_the_hood(snapshot, boxed=False))
-        width = max(20, (self.query_one("#timeline", Panel).size.width or self.size.width) - 26)
+            tracker.show(Text("starting a real Celery app…", style="dim"), key="starting")
+        self.query_one("#hood", Panel).show(under_the_hood(snapshot, boxed=False), key=shown)
+        timeline_panel = self.query_one("#timeline", Panel)
+        width = max(20, (timeline_panel.size.width or self.size.width) - 26)
         parts: list[RenderableType] = [timeline(snapshot, width=width)]
         if snapshot is not None and len(snapshot.calls) > 1:
             parts += [Text("Each call of the main app, side by side:", style="bold")]
             parts += [call_bars(snapshot, width=max(10, width - 40))]
-        self.query_one("#timeline", Panel).show(Group(*parts))
+        timeline_panel.show(Group(*parts), key=(shown, width))
         self._refresh_moments()
         self._show_status()
 
     def _refresh_moments(self) -> None:
+        key = tuple(sorted(self.variant_outcomes))
+        if key == self._moments_key:
+            return
+        self._moments_key = key
         parts: list[RenderableType] = []
         for index, moment in enumerate(self.lesson.key_moments, start=1):
             outcome = self.variant_outcomes.get(moment.variant) if moment.variant else None

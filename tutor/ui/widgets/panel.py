@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.console import RenderableType
 from textual.widgets import Static
 
@@ -22,7 +24,11 @@ class Panel(Static):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.border_title = title
+        self._shown_key: Hashable = object()
 
-    def show(self, renderable: RenderableType) -> None:
-        """Replace what the panel shows."""
+    def show(self, renderable: RenderableType, key: Hashable = None) -> None:
+        """Replace what the panel shows; with a `key` equal to the last one, do nothing."""
+        if key is not None and key == self._shown_key:
+            return
+        self._shown_key = key if key is not None else object()
         self.update(renderable)

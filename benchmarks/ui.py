@@ -1,0 +1,129 @@
+"""UI benchmarks: launch to first paint in a real terminal (tmux), and keypress to the real row."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+from benchmarks.engine import Result
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("BARE-READY")
+Bare().run()
+"""
+
+
+def _time_to_text(command: list[str], marker: str, timeout: float = 20.0) -> float:
+    """Seconds from starting `command` in a 120x35 tmux pane until `marker` is on screen."""
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    started = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "35", *command],
+        check=True,
+    )
+    try:
+        while time.perf_counter() - started < timeout:
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if marker in screen:
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        raise RuntimeError(f"{marker!r} never appeared")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def launch_to_first_paint(repeats: int) -> Result | None:
+    """`tutor` to its first painted screen vs a bare Textual app, both in tmux."""
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: launch benchmark skipped", file=sys.stderr)
+        return None
+    tutor = [sys.executable, "-m", "tutor.cli"]
+    bare = [sys.executable, "-c", BARE_APP]
+    tutor_times, bare_times = [], []
+    # one idle session keeps the tmux server up between launches (a dying server refuses them)
+    anchor = f"bench-anchor-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 600"], check=True)
+    try:
+        for _ in range(repeats):  # interleaved, so both see the same machine load
+            bare_times.append(_time_to_text(bare, "BARE-READY") * 1000)
+            tutor_times.append(_time_to_text(tutor, "Choose a lesson") * 1000)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", anchor], capture_output=True)
+    value, baseline = statistics.median(tutor_times), statistics.median(bare_times)
+    return Result(
+        "launch → first painted screen",
+        value,
+        baseline,
+        "a bare Textual app",
+        "ratio ≤ 1.25",
+        "ms",
+        value / baseline <= 1.25,
+    )
+
+
+async def _keypress_costs(repeats: int) -> tuple[list[float], list[float]]:
+    """Time from posting a key to the end of the screen refresh that shows its effect."""
+    from tests.ui.conftest import make_app, ready
+    from tutor.ui.screens.lesson import LessonScreen
+
+    painted: list[float] = []
+
+    def mark() -> None:
+        painted.append(time.perf_counter())
+
+    original_after_move = LessonScreen._after_move
+
+    def after_move(screen: LessonScreen) -> None:
+        original_after_move(screen)
+        screen.call_after_refresh(mark)
+
+    def noop_key(screen: LessonScreen) -> None:  # a key that does nothing but be handled
+        screen.call_after_refresh(mark)
+
+    LessonScreen._after_move = after_move  # type: ignore[method-assign]
+    LessonScreen.action_noop_key = noop_key  # type: ignore[attr-defined]
+    real, idle = [], []
+    try:
+        for _ in range(repeats):
+            app = make_app(lesson_id="delay")
+            async with app.run_test(size=(120, 35)) as pilot:
+                screen = await ready(pilot)
+                screen._bindings.bind("x", "noop_key")
+                for _ in range(8):
+                    for key, samples in (("x", idle), ("right", real)):
+                        painted.clear()
+                        started = time.perf_counter()
+                        await pilot.press(key)
+                        while not painted:
+                            await asyncio.sleep(0.0005)
+                        samples.append((painted[0] - started) * 1000)
+    finally:
+        LessonScreen._after_move = original_after_move  # type: ignore[method-assign]
+        del LessonScreen.action_noop_key  # type: ignore[attr-defined]
+    return real, idle
+
+
+def keypress_to_row(repeats: int) -> Result:
+    """→ until the real run's next stage is drawn, vs a key that does nothing."""
+    real, idle = asyncio.run(_keypress_costs(repeats))
+    value, baseline = statistics.median(real), statistics.median(idle)
+    return Result(
+        "keypress → real stage on screen",
+        value,
+        baseline,
+        "a key bound to nothing",
+        f"≤ 30 ms beyond baseline (is {value - baseline:+.1f} ms)",
+        "ms",
+        value - baseline <= 30,
+    )

@@ -1,0 +1,44 @@
+"""Where the course lives, and the errors its files can give (no pydantic here: fast to import)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONTENT_ENV = "TUTOR_CONTENT"
+"""Environment variable naming a folder with lessons/ and quizzes/ to use instead (for authors)."""
+
+_PACKAGED = Path(__file__).resolve().parent.parent / "_content"
+_SOURCE = Path(__file__).resolve().parent.parent.parent
+
+
+class ContentError(Exception):
+    """A lesson or quiz file is missing or malformed; the message names the file and the field."""
+
+
+class UnknownLesson(ContentError):
+    """No lesson has the id the learner asked for."""
+
+    def __init__(self, lesson_id: str, known: list[str]) -> None:
+        self.lesson_id = lesson_id
+        self.known = known
+        super().__init__(f"no lesson called {lesson_id!r}; the lessons are: {', '.join(known)}")
+
+
+def content_root() -> Path:
+    """The folder holding `lessons/` and `quizzes/`: $TUTOR_CONTENT, the installed copy, else the
+    source tree."""
+    override = os.environ.get(CONTENT_ENV)
+    if override:
+        return Path(override)
+    if (_PACKAGED / "lessons").is_dir():
+        return _PACKAGED
+    return _SOURCE
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as the learner should read it: relative to the content folder when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
