@@ -9,6 +9,7 @@ from rich.console import Console
 from .content.models import Lesson, Quiz
 from .engine import EngineError, Snapshot
 from .player.lesson_run import LessonMismatch, LessonRun
+from .player.quiz import real_answers
 from .render.narrate import sentence
 from .render.page import lesson_page
 
@@ -45,7 +46,8 @@ def print_lesson_page(
     except (EngineError, LessonMismatch) as exc:
         print(f"tutor: the lesson {lesson.id!r} could not be played: {exc}", file=err)
         return EXIT_FAILED
-    for part in lesson_page(lesson_run, quiz, outcomes, answers=answers):
+    quiz_answers = real_answers(lesson, quiz) if answers and quiz is not None else None
+    for part in lesson_page(lesson_run, quiz, outcomes, answers=quiz_answers):
         console.print(part)
     return EXIT_OK
 

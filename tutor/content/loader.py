@@ -73,6 +73,18 @@ class Course:
         return iter(self.lessons)
 
 
+def _check_steps(quiz: Quiz, lesson: Lesson, shown: str) -> None:
+    """Every step a question names must exist in its lesson."""
+    count = len(lesson.steps)
+    for index, question in enumerate(quiz.questions):
+        for name in ("before_step", "hint_step"):
+            step = getattr(question, name, None)
+            if step is not None and step > count:
+                raise ContentError(
+                    f"{shown}: questions[{index}].{name}: lesson {lesson.id!r} has {count} steps"
+                )
+
+
 def load_course(root: Path | None = None) -> Course:
     """Load and check the whole course: the index, every lesson and every quiz."""
     root = content_root() if root is None else root
@@ -102,6 +114,7 @@ def load_course(root: Path | None = None) -> Course:
                 f"{_shown(lessons_dir / INDEX_FILE, root)} (add {path.stem!r} to order)"
             )
     quizzes: dict[str, Quiz] = {}
+    index_of = {lesson.id: position for position, lesson in enumerate(lessons)}
     for path in sorted(quizzes_dir.glob("*.toml")) if quizzes_dir.is_dir() else []:
         quiz = load_model(path, Quiz, root)
         if quiz.lesson != path.stem or quiz.lesson not in listed:
@@ -109,5 +122,6 @@ def load_course(root: Path | None = None) -> Course:
                 f"{_shown(path, root)}: lesson: {quiz.lesson!r} must be the id of a listed "
                 f"lesson and match the file name"
             )
+        _check_steps(quiz, lessons[index_of[quiz.lesson]], _shown(path, root))
         quizzes[quiz.lesson] = quiz
     return Course(lessons=tuple(lessons), quizzes=quizzes, root=root)

@@ -9,9 +9,10 @@ from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
-from ..content.models import KeyMoment, Lesson, Quiz
+from ..content.models import KeyMoment, Lesson, OrderQuestion, PredictQuestion, Quiz
 from ..engine import Snapshot, Stage
 from ..player.lesson_run import LessonRun
+from ..player.quiz import shown_order
 from .flow import flow_diagram
 from .hood import under_the_hood
 from .sample import sample_code
@@ -60,18 +61,29 @@ def key_moment(index: int, moment: KeyMoment, lesson: Lesson, outcome: Snapshot 
     return Group(*parts)
 
 
-def quiz_section(quiz: Quiz, answers: bool = False) -> Group:
-    """The quiz: each question with its choices and hint (and the answers when asked)."""
+def quiz_section(
+    lesson: Lesson, quiz: Quiz, answers: Mapping[int, tuple[str, str]] | None = None
+) -> Group:
+    """The quiz: each question with its choices (or items) and hint; with `answers`
+    (index → (answer, explanation), from the real run where it decides), those too."""
     parts: list[RenderableType] = [Text("Test your understanding", style="italic")]
     for number, question in enumerate(quiz.questions, start=1):
-        parts.append(Text(f"{number}. {question.prompt}", style="bold"))
-        for choice in question.choices:
-            parts.append(Text(f"   {choice.key}  {choice.text}"))
+        label = {"predict": " (predict, then watch)", "order": " (put in order)"}.get(
+            question.kind, ""
+        )
+        parts.append(Text(f"{number}. {question.prompt}{label}", style="bold"))
+        if isinstance(question, OrderQuestion):
+            for position, item in enumerate(shown_order(lesson, number - 1, question), start=1):
+                parts.append(Text(f"   {position}  {question.items[item].text}"))
+        else:
+            for choice in question.choices:
+                parts.append(Text(f"   {choice.key}  {choice.text}"))
+        if isinstance(question, PredictQuestion):
+            parts.append(Text(f"   Asked just before step {question.before_step}.", style="dim"))
         parts.append(Text(f"   💡 Hint: {question.hint}", style="italic"))
-        if answers:
-            parts.append(
-                Text(f"   Answer: {question.answer} — {question.explanation}", style="green")
-            )
+        if answers is not None and number - 1 in answers:
+            answer, explanation = answers[number - 1]
+            parts.append(Text(f"   Answer: {answer} — {explanation}", style="green"))
     return Group(*parts)
 
 
@@ -87,7 +99,7 @@ def lesson_page(
     lesson_run: LessonRun,
     quiz: Quiz | None,
     outcomes: Mapping[str, Snapshot],
-    answers: bool = False,
+    answers: Mapping[int, tuple[str, str]] | None = None,
 ) -> Iterator[RenderableType]:
     """Every section of the page, in the reference page's order, for a played lesson run."""
     lesson = lesson_run.lesson
@@ -113,7 +125,7 @@ def lesson_page(
         yield key_moment(index, moment, lesson, outcome)
     if quiz is not None:
         yield _heading(f"Visual Quiz - {len(quiz.questions)} Questions")
-        yield quiz_section(quiz, answers)
+        yield quiz_section(lesson, quiz, answers)
     yield _heading("Concept Snapshot")
     yield Group(*(Text(f"• {line}") for line in lesson.concept_snapshot))
     yield _heading("Under the Hood (the real run)")

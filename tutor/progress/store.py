@@ -1,0 +1,327 @@
+"""The learner's progress, in SQLite: lessons completed, best quiz score, attempts, last step.
+
+Every change is one SQL statement that updates relative to what is stored (attempts + 1, the better
+of two scores), inside SQLite's own transactions, in WAL mode: two tutors open at once lose
+nothing, and a process killed mid-write loses at most the change in flight. A file that is not a
+readable progress database (corrupt, or written by a newer tutor) is moved aside, never deleted,
+and a fresh one is started; the caller gets a notice to show.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+DATA_ENV = "TUTOR_DATA_DIR"
+"""Environment variable naming the folder for the progress database."""
+LEARNER_ENV = "TUTOR_LEARNER"
+"""Environment variable naming the learner (default: the login name)."""
+FILE_NAME = "progress.db"
+EXPORT_FORMAT = "celery-tutor-progress"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS progress (
+    learner TEXT NOT NULL,
+    lesson_id TEXT NOT NULL,
+    completed INTEGER NOT NULL DEFAULT 0,
+    best_correct INTEGER,
+    best_total INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_step INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (learner, lesson_id)
+)
+"""
+
+
+class ProgressError(Exception):
+    """Progress could not be read or written; the message says which file and what to do."""
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    """How far one learner got in one lesson."""
+
+    lesson_id: str
+    completed: bool = False
+    best_correct: int | None = None
+    best_total: int | None = None
+    attempts: int = 0
+    last_step: int = 0
+
+    @property
+    def best_score(self) -> str:
+        """The best quiz score as "5/7", or "" before any attempt."""
+        if self.best_correct is None or self.best_total is None:
+            return ""
+        return f"{self.best_correct}/{self.best_total}"
+
+
+def default_data_dir() -> Path:
+    """$TUTOR_DATA_DIR, else the user data directory of this platform."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("celery-tutor", appauthor=False))
+
+
+def default_learner() -> str:
+    """$TUTOR_LEARNER, else the login name."""
+    override = os.environ.get(LEARNER_ENV)
+    if override:
+        return override
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "learner"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class ProgressStore:
+    """One learner's progress in one SQLite file."""
+
+    def __init__(self, path: Path, learner: str, notice: str | None = None) -> None:
+        self.path = path
+        self.learner = learner
+        self.notice = notice
+        """Set when the old file could not be used and was moved aside (to tell the learner)."""
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None, learner: str | None = None) -> ProgressStore:
+        """Open (or create) the progress file; a broken one is moved aside with a notice."""
+        folder = default_data_dir() if data_dir is None else data_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(
+                f"cannot create the progress folder {folder}: {exc.strerror} "
+                f"(choose another with --data-dir or ${DATA_ENV})"
+            ) from None
+        store = cls(folder / FILE_NAME, learner or default_learner())
+        problem = store._check()
+        if problem is not None:
+            moved = store._move_aside()
+            store.notice = (
+                f"your progress file {store.path} could not be used ({problem}); it was moved to "
+                f"{moved} and a fresh one was started"
+            )
+            problem = store._check()
+            if problem is not None:
+                raise ProgressError(f"cannot start a progress file at {store.path}: {problem}")
+        return store
+
+    # ------------------------------------------------------------------ the file
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 10000")
+            yield connection
+        finally:
+            connection.close()
+
+    def _check(self) -> str | None:
+        """None when the file is a usable progress database (creating it if new), else why not."""
+        try:
+            with self._connect() as db:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    return f"it was written by a newer tutor (format {version})"
+                if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    return "it is damaged"
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute(_SCHEMA)
+                if version == 0:
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                columns = {row[1] for row in db.execute("PRAGMA table_info(progress)")}
+                if "last_step" not in columns:
+                    return "it does not hold tutor progress"
+        except sqlite3.DatabaseError as exc:
+            return f"it is not a progress database: {exc}"
+        return None
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.broken-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                source.replace(Path(f"{target}{suffix}"))
+        return target
+
+    # ------------------------------------------------------------------ reading
+    def get(self, lesson_id: str) -> LessonProgress:
+        """The learner's progress in one lesson (all zeros if never opened)."""
+        return self.all().get(lesson_id, LessonProgress(lesson_id))
+
+    def all(self) -> dict[str, LessonProgress]:
+        """The learner's progress in every lesson they opened."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT lesson_id, completed, best_correct, best_total, attempts, last_step "
+                "FROM progress WHERE learner = ? ORDER BY lesson_id",
+                (self.learner,),
+            ).fetchall()
+        return {
+            row[0]: LessonProgress(row[0], bool(row[1]), row[2], row[3], row[4], row[5])
+            for row in rows
+        }
+
+    # ------------------------------------------------------------------ writing
+    def _upsert(self, lesson_id: str, assignments: str, values: tuple[Any, ...]) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO progress (learner, lesson_id, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (learner, lesson_id) DO NOTHING",
+                (self.learner, lesson_id, _now()),
+            )
+            db.execute(
+                f"UPDATE progress SET {assignments}, updated_at = ? "
+                "WHERE learner = ? AND lesson_id = ?",
+                (*values, _now(), self.learner, lesson_id),
+            )
+
+    def record_step(self, lesson_id: str, step: int) -> None:
+        """Remember the last step the learner reached in a lesson."""
+        self._upsert(lesson_id, "last_step = ?", (step,))
+
+    def record_completed(self, lesson_id: str) -> None:
+        """Mark a lesson as completed (it stays completed)."""
+        self._upsert(lesson_id, "completed = 1", ())
+
+    def record_quiz(self, lesson_id: str, correct: int, total: int) -> None:
+        """Count a quiz attempt and keep the better of the two scores."""
+        self._upsert(
+            lesson_id,
+            "attempts = attempts + 1, "
+            "best_total = CASE WHEN best_correct IS NULL OR ? * best_total > best_correct * ? "
+            "THEN ? ELSE best_total END, "
+            "best_correct = CASE WHEN best_correct IS NULL OR ? * best_total > best_correct * ? "
+            "THEN ? ELSE best_correct END",
+            (correct, total, total, correct, total, correct),
+        )
+
+    def reset(self) -> None:
+        """Forget this learner's progress."""
+        with self._connect() as db:
+            db.execute("DELETE FROM progress WHERE learner = ?", (self.learner,))
+
+    # ------------------------------------------------------------------ export / import
+    def export_json(self, target: Path) -> None:
+        """Write this learner's progress to a JSON file."""
+        data = {
+            "format": EXPORT_FORMAT,
+            "version": SCHEMA_VERSION,
+            "learner": self.learner,
+            "lessons": [asdict(progress) for progress in self.all().values()],
+        }
+        try:
+            target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ProgressError(f"cannot write {target}: {exc.strerror}") from None
+
+    def import_json(self, source: Path) -> int:
+        """Merge a JSON export into this learner's progress (nothing is lost on either side).
+
+        The whole file is checked first: a malformed file changes nothing.
+        """
+        entries = read_export(source)
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for entry in entries:
+                    db.execute(
+                        "INSERT INTO progress (learner, lesson_id, updated_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (learner, lesson_id) DO NOTHING",
+                        (self.learner, entry.lesson_id, _now()),
+                    )
+                    db.execute(
+                        "UPDATE progress SET completed = MAX(completed, ?), "
+                        "attempts = MAX(attempts, ?), last_step = MAX(last_step, ?), "
+                        "best_total = CASE WHEN ? IS NOT NULL AND (best_correct IS NULL "
+                        "OR ? * best_total > best_correct * ?) THEN ? ELSE best_total END, "
+                        "best_correct = CASE WHEN ? IS NOT NULL AND (best_correct IS NULL "
+                        "OR ? * best_total > best_correct * ?) THEN ? ELSE best_correct END "
+                        "WHERE learner = ? AND lesson_id = ?",
+                        (
+                            int(entry.completed),
+                            entry.attempts,
+                            entry.last_step,
+                            entry.best_correct,
+                            entry.best_correct,
+                            entry.best_total,
+                            entry.best_total,
+                            entry.best_correct,
+                            entry.best_correct,
+                            entry.best_total,
+                            entry.best_correct,
+                            self.learner,
+                            entry.lesson_id,
+                        ),
+                    )
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        return len(entries)
+
+
+def read_export(source: Path) -> list[LessonProgress]:
+    """Read and check a progress export; any problem is a ProgressError naming file and field."""
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProgressError(f"cannot read {source}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ProgressError(f"{source}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise ProgressError(f"{source}: format: not a tutor progress export")
+    if not isinstance(data.get("version"), int) or data["version"] > SCHEMA_VERSION:
+        raise ProgressError(
+            f"{source}: version: {data.get('version')!r} is not one this tutor reads"
+        )
+    lessons = data.get("lessons")
+    if not isinstance(lessons, list):
+        raise ProgressError(f"{source}: lessons: a list is required")
+    entries = []
+    for index, item in enumerate(lessons):
+        where = f"{source}: lessons[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("lesson_id"), str):
+            raise ProgressError(f"{where}.lesson_id: text required")
+        for name in ("attempts", "last_step"):
+            value = item.get(name, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ProgressError(f"{where}.{name}: a whole number ≥ 0 is required")
+        for name in ("best_correct", "best_total"):
+            value = item.get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise ProgressError(f"{where}.{name}: a whole number or null is required")
+        if (item.get("best_correct") is None) != (item.get("best_total") is None):
+            raise ProgressError(f"{where}: best_correct and best_total go together")
+        if not isinstance(item.get("completed", False), bool):
+            raise ProgressError(f"{where}.completed: true or false is required")
+        entries.append(
+            LessonProgress(
+                item["lesson_id"],
+                item.get("completed", False),
+                item.get("best_correct"),
+                item.get("best_total"),
+                item.get("attempts", 0),
+                item.get("last_step", 0),
+            )
+        )
+    return entries
