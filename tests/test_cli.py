@@ -39,7 +39,7 @@ def test_plain_page_has_every_section_of_the_reference_page_with_real_values():
         "Execution Table",
         "Variable Tracker",
         "Key Moments - 3 Insights",
-        "Visual Quiz - 3 Questions",
+        "Visual Quiz - 7 Questions",
         "Concept Snapshot",
         "Full Transcript",
     ]
@@ -97,3 +97,44 @@ def test_a_wrong_lesson_id_given_alone_is_refused_too():
     code, _, err = _run("dealy")
     assert code == 2
     assert "no lesson called 'dealy'" in err
+
+
+def test_quiz_plain_prints_the_questions_and_answers_read_from_a_real_run():
+    code, out, _ = _run("quiz", "delay", "--plain")
+    assert code == 0 and "(predict, then watch)" in out and "Answer:" not in out
+    code, out, _ = _run("quiz", "delay", "--plain", "--answers")
+    assert code == 0
+    assert "Answer: B (1, seen in the real run)" in out
+    assert "Answer: B (STARTED, seen in the real run)" in out
+    assert "(the real run's order)" in out
+
+
+def test_progress_shows_resets_exports_and_refuses_a_bad_import(tmp_path):
+    from tutor.progress.store import ProgressStore
+
+    store = ProgressStore.open(tmp_path, "ada")
+    store.record_quiz("delay", 6, 7)
+    store.record_completed("delay")
+    common = ["--data-dir", str(tmp_path), "--learner", "ada"]
+    code, out, _ = _run("progress", *common)
+    assert code == 0
+    assert "delay            done; best quiz 6/7; 1 attempt(s)" in out
+    assert "direct-vs-delay  not started" in out
+    export = tmp_path / "ada.json"
+    assert _run("progress", *common, "--export", str(export))[0] == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    code, _, err = _run("progress", *common, "--import", str(bad))
+    assert code == 1 and err.startswith(f"tutor: {bad}: not valid JSON")
+    assert _run("progress", *common, "--reset")[0] == 0
+    assert "delay            not started" in _run("progress", *common)[1]
+    assert _run("progress", *common, "--import", str(export))[0] == 0
+    assert "best quiz 6/7" in _run("progress", *common)[1]
+
+
+def test_a_corrupt_progress_file_costs_a_message_not_a_crash(tmp_path):
+    (tmp_path / "progress.db").write_bytes(b"garbage" * 500)
+    code, out, err = _run("progress", "--data-dir", str(tmp_path), "--learner", "ada")
+    assert code == 0
+    assert "could not be used" in err and "moved to" in err
+    assert "not started" in out

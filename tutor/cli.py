@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .content.errors import ContentError, UnknownLesson
+from .progress.errors import ProgressError
 
 if TYPE_CHECKING:
     from .content.loader import Course
+    from .progress.store import ProgressStore
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -47,12 +50,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    saved = argparse.ArgumentParser(add_help=False)
+    saved.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder of the progress file (default: $TUTOR_DATA_DIR, else your user data folder)",
+    )
+    saved.add_argument(
+        "--learner", default=None, help="whose progress (default: $TUTOR_LEARNER, else your login)"
+    )
 
     commands.add_parser("list", help="list the lessons, one a line, id first")
-    commands.add_parser("home", help="open the lesson list (what plain 'tutor' does)")
+    commands.add_parser(
+        "home", parents=[saved], help="open the lesson list (what plain 'tutor' does)"
+    )
+
+    quiz = commands.add_parser(
+        "quiz",
+        parents=[saved],
+        help="take a lesson's quiz (predictions are graded against a real run)",
+        description="Take a lesson's quiz on its own. Predictions and orderings are graded "
+        "against what a real Celery run of the lesson does.",
+    )
+    quiz.add_argument("lesson", metavar="LESSON", help="the lesson id (see 'tutor list')")
+    quiz.add_argument("--plain", action="store_true", help="print the questions and exit")
+    quiz.add_argument(
+        "--answers",
+        action="store_true",
+        help="with --plain: the answers and explanations too (read from a real run)",
+    )
+
+    progress = commands.add_parser(
+        "progress",
+        parents=[saved],
+        help="show your progress; reset, export or import it",
+        description="Your progress: lessons completed, best quiz score, attempts, last step.",
+    )
+    action = progress.add_mutually_exclusive_group()
+    action.add_argument("--reset", action="store_true", help="forget this learner's progress")
+    action.add_argument("--export", type=Path, metavar="FILE", help="write it to a JSON file")
+    action.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        metavar="FILE",
+        help="merge a JSON export into it (a malformed file changes nothing)",
+    )
 
     run = commands.add_parser(
         "run",
+        parents=[saved],
         help="play a lesson on a real Celery app",
         description="Play a lesson: a real in-memory Celery app runs its sample, stage by stage.",
     )
@@ -80,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"list", "run", "home"}
+COMMANDS = {"list", "run", "home", "quiz", "progress"}
 
 
 def _fail(message: str, code: int, err: TextIO) -> int:
@@ -101,7 +149,7 @@ def cmd_list(course: Course, out: TextIO) -> int:
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Play a lesson: in the terminal UI, or in plain or narrated form."""
     if not (args.narrate or args.plain):
-        return open_ui(args.lesson, args.pace)
+        return open_ui(open_store(args, err), args.lesson, args.pace)
     from .content.loader import load_course  # pydantic: only for the commands that validate
 
     course = load_course()
@@ -115,7 +163,70 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return print_lesson_page(lesson, course.quiz(lesson.id), out, err, args.width, args.answers)
 
 
-def open_ui(lesson_id: str | None = None, pace: float = 1.5) -> int:
+def cmd_quiz(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """A lesson's quiz: in the terminal UI, or printed."""
+    if not args.plain:
+        from .content.summary import check_lesson_id, read_summaries
+
+        check_lesson_id(read_summaries(), args.lesson)
+        return open_ui(open_store(args, err), args.lesson, quiz=True)
+    from .content.loader import load_course
+    from .plain import print_quiz
+
+    course = load_course()
+    lesson = course.lesson(args.lesson)
+    quiz = course.quiz(lesson.id)
+    if quiz is None:
+        return _fail(f"lesson {lesson.id!r} has no quiz", EXIT_FAILED, err)
+    return print_quiz(lesson, quiz, out, err, args.answers)
+
+
+def cmd_progress(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Show, reset, export or import the learner's progress."""
+    store = open_store(args, err)
+    if args.reset:
+        store.reset()
+        print(f"Progress of {store.learner} reset ({store.path}).", file=out)
+        return EXIT_OK
+    if args.export is not None:
+        store.export_json(args.export)
+        print(f"Progress of {store.learner} written to {args.export}.", file=out)
+        return EXIT_OK
+    if args.import_file is not None:
+        count = store.import_json(args.import_file)
+        print(f"Merged {count} lessons from {args.import_file} into {store.path}.", file=out)
+        return EXIT_OK
+    from .content.summary import read_summaries
+
+    saved = store.all()
+    print(f"Progress of {store.learner} ({store.path}):", file=out)
+    for summary in read_summaries():
+        progress = saved.get(summary.id)
+        if progress is None:
+            print(f"  {summary.id:<16} not started", file=out)
+            continue
+        state = "done" if progress.completed else f"at step {progress.last_step}"
+        score = f"best quiz {progress.best_score}" if progress.best_score else "quiz not taken"
+        print(f"  {summary.id:<16} {state}; {score}; {progress.attempts} attempt(s)", file=out)
+    return EXIT_OK
+
+
+def open_store(args: argparse.Namespace, err: TextIO) -> ProgressStore:
+    """The learner's progress store; a broken file was moved aside: say so once, here."""
+    from .progress.store import ProgressStore
+
+    store = ProgressStore.open(getattr(args, "data_dir", None), getattr(args, "learner", None))
+    if store.notice:
+        print(f"tutor: {store.notice}", file=err)
+    return store
+
+
+def open_ui(
+    store: ProgressStore,
+    lesson_id: str | None = None,
+    pace: float = 1.5,
+    quiz: bool = False,
+) -> int:
     """Run the Textual interface (on the home screen, or on a lesson).
 
     Only the lesson list is read before the first paint; the course is validated right after.
@@ -126,7 +237,7 @@ def open_ui(lesson_id: str | None = None, pace: float = 1.5) -> int:
     summaries = read_summaries()
     if lesson_id is not None:
         check_lesson_id(summaries, lesson_id)
-    app = TutorApp(None, lesson_id, pace=pace, summaries=summaries)
+    app = TutorApp(None, lesson_id, pace=pace, summaries=summaries, progress=store, quiz=quiz)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -144,7 +255,11 @@ def main(
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "home"):
-            return open_ui()
+            return open_ui(open_store(args, err))
+        if args.command == "quiz":
+            return cmd_quiz(args, out, err)
+        if args.command == "progress":
+            return cmd_progress(args, out, err)
         if args.command == "list":
             from .content.loader import load_course
 
@@ -155,6 +270,8 @@ def main(
         return _fail(str(exc), EXIT_USAGE, err)
     except ContentError as exc:
         return _fail(f"the course content is broken:\n{exc}", EXIT_FAILED, err)
+    except ProgressError as exc:
+        return _fail(str(exc), EXIT_FAILED, err)
     except KeyboardInterrupt:
         return _fail("interrupted", 130, err)
     parser.print_help(err)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TextIO
 
 from rich.console import Console
+from rich.text import Text
 
 from .content.models import Lesson, Quiz
 from .engine import EngineError, Snapshot
 from .player.lesson_run import LessonMismatch, LessonRun
 from .player.quiz import real_answers
 from .render.narrate import sentence
-from .render.page import lesson_page
+from .render.page import lesson_page, quiz_section
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -70,4 +71,20 @@ def narrate_lesson(lesson: Lesson, out: TextIO) -> int:
     except (EngineError, LessonMismatch) as exc:
         print(f"The lesson could not be played: {exc}", file=out)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def print_quiz(lesson: Lesson, quiz: Quiz, out: TextIO, err: TextIO, answers: bool) -> int:
+    """Print a lesson's quiz; with `answers`, the answers too (read from a real run)."""
+    console = Console(file=out)
+    quiz_answers = None
+    if answers:
+        try:
+            with Console(file=err).status(f"Running lesson {lesson.id!r} for the real answers…"):
+                quiz_answers = real_answers(lesson, quiz)
+        except (EngineError, LessonMismatch, ValueError) as exc:
+            print(f"tutor: the answers could not be read from a real run: {exc}", file=err)
+            return EXIT_FAILED
+    console.print(Text(f"Quiz - {lesson.title}", style="bold underline"))
+    console.print(quiz_section(lesson, quiz, quiz_answers))
     return EXIT_OK

@@ -101,7 +101,7 @@ def test_an_id_that_does_not_match_its_file_is_refused(course_copy):
 def test_a_quiz_answer_that_is_not_a_choice_is_refused(course_copy):
     _edit(course_copy / "quizzes/delay.toml", 'answer = "C"', 'answer = "E"')
     assert _error(course_copy).startswith(
-        "quizzes/delay.toml: questions[0]: answer: 'E' is not one"
+        "quizzes/delay.toml: questions[3].choice: answer: 'E' is not one"
     )
 
 
@@ -109,3 +109,18 @@ def test_an_unknown_lesson_id_lists_the_valid_ones():
     with pytest.raises(UnknownLesson) as caught:
         load_course().lesson("dealy")
     assert str(caught.value) == "no lesson called 'dealy'; the lessons are: delay, direct-vs-delay"
+
+
+def test_a_prediction_after_an_order_question_is_refused(course_copy):
+    quiz = course_copy / "quizzes/delay.toml"
+    text = quiz.read_text()
+    first_prediction = "[[questions]]" + text.split("[[questions]]")[1]
+    quiz.write_text(text + "\n" + first_prediction)  # a prediction again, after the order question
+    assert "a predict question must come before every order question" in _error(course_copy)
+
+
+def test_a_question_naming_a_step_the_lesson_lacks_is_refused(course_copy):
+    _edit(course_copy / "quizzes/delay.toml", "before_step = 4", "before_step = 9")
+    assert _error(course_copy) == (
+        "quizzes/delay.toml: questions[2].before_step: lesson 'delay' has 5 steps"
+    )

@@ -6,6 +6,7 @@ import pytest
 
 from tutor.content.loader import load_course
 from tutor.player.lesson_run import LessonRun
+from tutor.player.quiz import QuizSession, real_answers
 
 COURSE = load_course()
 
@@ -77,3 +78,34 @@ def test_direct_vs_delay_shows_the_blocked_caller_with_real_timings():
     assert direct_call.work_ms >= direct_task.runtime_ms
     assert delay_call.work_ms < worker_task.runtime_ms
     assert f"caller blocked {direct_call.work_ms:.0f} ms" in results[-1].result
+
+
+@pytest.mark.parametrize("lesson", COURSE.lessons, ids=COURSE.ids)
+def test_every_quiz_is_answerable_from_the_real_run(lesson):
+    quiz = COURSE.quiz(lesson.id)
+    assert quiz is not None and len(quiz.questions) >= 5
+    kinds = [question.kind for question in quiz.questions]
+    assert kinds.count("predict") >= 2
+    answers = real_answers(lesson, quiz)
+    for index, (answer, _) in answers.items():
+        assert not answer.startswith("?"), (
+            f"question {index + 1}: the run shows none of the choices"
+        )
+
+
+def test_predictions_are_graded_against_the_real_run_not_an_answer_key():
+    lesson, quiz = COURSE.lesson("delay"), COURSE.quiz("delay")
+    session = QuizSession(lesson, quiz, only=[0, 1, 2])
+    try:
+        session.prepare()
+        assert len(session.lesson_run.results) == 1  # still before step 2: nothing to peek at
+        depth = session.answer("B")
+        assert depth.correct and depth.expected == "1" and depth.observed
+        session.prepare()
+        state = session.answer("A")  # PENDING: wrong, the real run stored STARTED
+        assert not state.correct and state.expected == "STARTED"
+        session.prepare()
+        assert session.answer("C").expected == "10"
+        assert session.score == (2, 3) and session.missed() == [1]
+    finally:
+        session.close()

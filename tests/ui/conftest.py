@@ -48,9 +48,18 @@ async def ready(pilot: Pilot) -> LessonScreen:
 
 
 async def press_and_settle(pilot: Pilot, key: str) -> LessonScreen:
-    """Press a key on the lesson screen and wait until the real run has answered."""
+    """Press a key on the lesson screen and wait until the real run has answered.
+
+    A prediction the lesson asks on the way is skipped (esc), as a learner may.
+    """
+    from tutor.ui.screens.predict import PredictScreen
+
     screen = lesson_screen(pilot.app)
     await pilot.press(key)
+    await pilot.pause()
+    while isinstance(pilot.app.screen, PredictScreen):
+        await pilot.press("escape")
+        await pilot.pause()
     await wait_until(pilot, lambda: not screen.busy)
     return screen
 

@@ -62,6 +62,23 @@ def real_order(question: OrderQuestion, stops: list[Snapshot]) -> list[int]:
     return sorted(first, key=first.__getitem__)
 
 
+def grade_prediction(
+    index: int, question: PredictQuestion, key: str, lesson_run: LessonRun
+) -> Feedback:
+    """Grade a prediction against the step it was about (the run must have reached it)."""
+    context = lesson_run.results[question.before_step - 1].context
+    observed = fill(question.observe, context, missing="undefined")
+    given = choice_text(question.choices, key)
+    return Feedback(
+        index,
+        given == observed,
+        f"{key.upper()}  {given}",
+        observed,
+        fill(question.explanation, context),
+        observed=True,
+    )
+
+
 @dataclass
 class QuizSession:
     """One attempt at a quiz (or at its missed questions), with its own real run."""
@@ -135,17 +152,7 @@ class QuizSession:
     def _grade_prediction(self, index: int, question: PredictQuestion, key: str) -> Feedback:
         while len(self.lesson_run.results) < question.before_step:
             self.lesson_run.next_step()
-        context = self.lesson_run.results[question.before_step - 1].context
-        observed = fill(question.observe, context, missing="undefined")
-        given = choice_text(question.choices, key)
-        return Feedback(
-            index,
-            given == observed,
-            f"{key.upper()}  {given}",
-            observed,
-            fill(question.explanation, context),
-            observed=True,
-        )
+        return grade_prediction(index, question, key, self.lesson_run)
 
     def _grade_order(self, index: int, question: OrderQuestion, given: list[int]) -> Feedback:
         self.lesson_run.play_all()

@@ -20,6 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import ProgressError
+
+__all__ = ["LessonProgress", "ProgressError", "ProgressStore"]
+
 SCHEMA_VERSION = 1
 DATA_ENV = "TUTOR_DATA_DIR"
 """Environment variable naming the folder for the progress database."""
@@ -41,10 +45,6 @@ CREATE TABLE IF NOT EXISTS progress (
     PRIMARY KEY (learner, lesson_id)
 )
 """
-
-
-class ProgressError(Exception):
-    """Progress could not be read or written; the message says which file and what to do."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 if TYPE_CHECKING:
     from ..content.loader import Course
+    from ..progress.store import LessonProgress, ProgressStore
 
 PACE_DEFAULT = 1.5
 
@@ -53,8 +54,13 @@ class TutorApp(App[None]):
         lesson_id: str | None = None,
         pace: float = PACE_DEFAULT,
         summaries: Sequence[LessonSummary] | None = None,
+        progress: ProgressStore | None = None,
+        quiz: bool = False,
     ) -> None:
         super().__init__()
+        self.progress = progress
+        """Where progress is saved (None: this session only, as in tests)."""
+        self.start_quiz = quiz
         self.course = course
         """The validated course; None until it is loaded after the first paint."""
         if course is not None:
@@ -66,19 +72,22 @@ class TutorApp(App[None]):
             self.summaries = summaries if summaries is not None else read_summaries()
         self.start_lesson = lesson_id
         self._pending_lesson: str | None = None
+        self._pending_quiz = False
         self.broken_content: str | None = None
         """Why the course could not be loaded, when it could not (the app then exits with 1)."""
         self.pace = pace
         self.session_progress: dict[str, str] = {}
-        """Lesson id → "started" or "done", for the home screen's markers."""
+        """Lesson id → "started" or "done", when there is no progress store."""
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the app's first screen (painted at once, not pushed after)."""
         return HomeScreen(self.summaries)
 
     def on_mount(self) -> None:
+        if self.progress is not None and self.progress.notice:
+            self.notify(self.progress.notice, severity="warning", timeout=10)
         if self.start_lesson is not None:
-            self.open_lesson(self.start_lesson)
+            self.open_lesson(self.start_lesson, quiz=self.start_quiz)
         self._check_size(self.size.width, self.size.height)
         if self.course is None:
             self.call_after_refresh(self._load_course)
@@ -97,27 +106,75 @@ class TutorApp(App[None]):
         self.course = message.course
         if self._pending_lesson is not None:
             lesson_id, self._pending_lesson = self._pending_lesson, None
-            self.open_lesson(lesson_id)
+            self.open_lesson(lesson_id, quiz=self._pending_quiz)
 
     @on(CourseBroken)
     def _course_broken(self, message: CourseBroken) -> None:
         self.broken_content = message.reason
         self.exit(return_code=1, message=f"tutor: the course content is broken:\n{message.reason}")
 
-    def open_lesson(self, lesson_id: str) -> None:
-        """Open a lesson's screen over the home screen (once the course is loaded)."""
+    def open_lesson(self, lesson_id: str, quiz: bool = False) -> None:
+        """Open a lesson's screen (or its quiz) over the home screen, once the course is loaded."""
         if self.course is None:
             self._pending_lesson = lesson_id
+            self._pending_quiz = quiz
             return
         from .screens.lesson import LessonScreen  # the render stack loads after the first paint
 
         lesson = self.course.lesson(lesson_id)
+        if quiz:
+            self.open_quiz(lesson_id)
+            return
         self.session_progress.setdefault(lesson_id, "started")
-        self.push_screen(LessonScreen(lesson, pace=self.pace))
+        resume = self.lesson_progress(lesson_id).last_step
+        quiz_of = self.course.quiz(lesson_id)
+        screen = LessonScreen(lesson, pace=self.pace, resume_step=resume, quiz=quiz_of)
+        self.push_screen(screen)
+
+    def open_quiz(self, lesson_id: str) -> None:
+        """Open a lesson's quiz (a notice if it has none)."""
+        if self.course is None:
+            return
+        from .screens.quiz import QuizScreen
+
+        quiz = self.course.quiz(lesson_id)
+        if quiz is None:
+            self.notify(f"Lesson {lesson_id!r} has no quiz yet.")
+            return
+        self.push_screen(QuizScreen(self.course.lesson(lesson_id), quiz))
+
+    def lesson_progress(self, lesson_id: str) -> LessonProgress:
+        """What is saved of a lesson (all zeros without a store)."""
+        from ..progress.store import LessonProgress
+
+        if self.progress is None:
+            done = self.session_progress.get(lesson_id) == "done"
+            return LessonProgress(lesson_id, completed=done)
+        return self.progress.get(lesson_id)
+
+    def all_progress(self) -> dict[str, LessonProgress]:
+        """Saved progress of every lesson, for the home screen."""
+        if self.progress is None:
+            return {
+                lesson_id: self.lesson_progress(lesson_id) for lesson_id in self.session_progress
+            }
+        return self.progress.all()
+
+    def record_step(self, lesson_id: str, step: int) -> None:
+        """Save the last step reached in a lesson."""
+        if self.progress is not None:
+            self.progress.record_step(lesson_id, step)
 
     def mark_done(self, lesson_id: str) -> None:
         """Record that the learner reached the end of a lesson."""
         self.session_progress[lesson_id] = "done"
+        if self.progress is not None:
+            self.progress.record_completed(lesson_id)
+
+    def record_quiz(self, lesson_id: str, correct: int, total: int) -> None:
+        """Save a finished quiz attempt."""
+        if self.progress is not None:
+            self.progress.record_quiz(lesson_id, correct, total)
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)

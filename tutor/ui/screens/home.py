@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -14,13 +15,27 @@ from textual.widgets.option_list import Option
 
 from ...content.summary import LessonSummary
 
-MARKERS = {"new": "○ new", "started": "◐ started", "done": "● done"}
+if TYPE_CHECKING:
+    from ...progress.store import LessonProgress
+
+
+def marker(progress: LessonProgress | None) -> str:
+    """How far the learner got, in symbols and words (not colour alone)."""
+    if progress is None:
+        return "○ new"
+    text = "● done" if progress.completed else f"◐ at step {progress.last_step}"
+    if progress.best_score:
+        text += f" · quiz best {progress.best_score}"
+    return text
 
 
 class HomeScreen(Screen[None]):
     """Lists the lessons; Enter opens one."""
 
-    BINDINGS = [Binding("enter", "open", "Open lesson", show=True)]
+    BINDINGS = [
+        Binding("enter", "open", "Open lesson", show=True),
+        Binding("k", "quiz", "Quiz"),
+    ]
 
     def __init__(self, lessons: Sequence[LessonSummary]) -> None:
         super().__init__()
@@ -37,13 +52,13 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def _options(self) -> list[Option]:
-        progress = getattr(self.app, "session_progress", {})
+        all_progress: dict[str, LessonProgress] = getattr(self.app, "all_progress", dict)()
         options = []
         for lesson in self.lessons:
             label = Text()
             label.append(f"{lesson.title}\n", style="bold")
             label.append(f"  {lesson.id} · {lesson.level} · {lesson.duration} · ", style="dim")
-            label.append(MARKERS[progress.get(lesson.id, "new")])
+            label.append(marker(all_progress.get(lesson.id)))
             options.append(Option(label, id=lesson.id))
         return options
 
@@ -61,6 +76,15 @@ class HomeScreen(Screen[None]):
         if lessons.highlighted is not None:
             option = lessons.get_option_at_index(lessons.highlighted)
             self._open(str(option.id))
+
+    def action_quiz(self) -> None:
+        """Open the highlighted lesson's quiz."""
+        lessons = self.query_one("#lessons", OptionList)
+        if lessons.highlighted is not None:
+            option = lessons.get_option_at_index(lessons.highlighted)
+            open_lesson = getattr(self.app, "open_lesson", None)
+            if open_lesson is not None:
+                open_lesson(str(option.id), quiz=True)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from ...content.models import Lesson
+from ...content.models import Lesson, PredictQuestion, Quiz
 from ...engine import EngineError, RunClosed, Snapshot
 from ...player.lesson_run import LessonMismatch, LessonRun
 from ...render.flow import flow_diagram
@@ -43,13 +43,24 @@ class LessonScreen(Screen[None]):
         Binding("plus", "faster", "Faster"),
         Binding("minus", "slower", "Slower"),
         Binding("tab", "next_view", "Views", priority=True),
+        Binding("k", "quiz", "Quiz"),
         Binding("escape", "home", "Home"),
         *(Binding(str(n), f"moment({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, lesson: Lesson, *, pace: float = 1.5) -> None:
+    def __init__(
+        self, lesson: Lesson, *, pace: float = 1.5, resume_step: int = 0, quiz: Quiz | None = None
+    ) -> None:
         super().__init__()
         self.lesson = lesson
+        self.quiz = quiz
+        self.resume_step = min(resume_step, len(lesson.steps))
+        """Where the learner left the lesson last time: the run is moved there when it starts."""
+        self.asked: set[int] = set()
+        """Predict questions (by index) already asked during this run."""
+        self.pending_prediction: tuple[int, str] | None = None
+        """(question index, chosen key) waiting for the run to reach its step."""
+        self.recorded_step = 0
         self.lesson_run: LessonRun | None = None
         self.position = -1
         """Index of the stop shown in lesson_run.stops; -1 is before the run starts."""
@@ -141,6 +152,10 @@ class LessonScreen(Screen[None]):
             self.lesson_run = message.lesson_run
             self.failure = None
             self.refresh_view()
+            if self.resume_step > 0:
+                step, self.resume_step = self.resume_step, 0
+                self.notify(f"Back where you left off: step {step}. r starts over.")
+                self.go_to_step(step)
         else:
             self._close_in_background(message.lesson_run)
 
@@ -150,10 +165,17 @@ class LessonScreen(Screen[None]):
             return
         self.busy = False
         self.position = len(message.lesson_run.stops) - 1
+        reached = len(message.lesson_run.results)
+        if reached > self.recorded_step:
+            self.recorded_step = reached
+            record_step = getattr(self.app, "record_step", None)
+            if record_step is not None:
+                record_step(self.lesson.id, reached)
         if message.lesson_run.done:
             mark_done = getattr(self.app, "mark_done", None)
             if mark_done is not None:
                 mark_done(self.lesson.id)
+        self._grade_pending_prediction()
         self._after_move()
 
     @on(RunFailed)
@@ -186,10 +208,61 @@ class LessonScreen(Screen[None]):
         elif lesson_run.finished:
             self._stop_autoplay()
             self.refresh_view()
+        elif self._ask_prediction(lesson_run):
+            return
         else:
             self.busy = True
             self._show_status()
             self._advance(lesson_run)
+
+    # ------------------------------------------------------------------ predictions
+    def _prediction_for(self, step: int) -> tuple[int, PredictQuestion] | None:
+        if self.quiz is None:
+            return None
+        for index, question in enumerate(self.quiz.questions):
+            if (
+                isinstance(question, PredictQuestion)
+                and question.before_step == step
+                and index not in self.asked
+            ):
+                return index, question
+        return None
+
+    def _ask_prediction(self, lesson_run: LessonRun) -> bool:
+        """Before the run enters a step with a prediction, ask it; True when asked."""
+        if self.autoplaying or self.target_step is not None:
+            return False
+        found = self._prediction_for(len(lesson_run.results) + 1)
+        if found is None:
+            return False
+        index, question = found
+        self.asked.add(index)
+
+        def predicted(key: str | None) -> None:
+            if key is not None:
+                self.pending_prediction = (index, key)
+                self.target_step = question.before_step
+            self.action_next()
+
+        from .predict import PredictScreen
+
+        self.app.push_screen(PredictScreen(question), predicted)
+        return True
+
+    def _grade_pending_prediction(self) -> None:
+        if self.pending_prediction is None or self.lesson_run is None or self.quiz is None:
+            return
+        index, key = self.pending_prediction
+        question = self.quiz.questions[index]
+        assert isinstance(question, PredictQuestion)
+        if len(self.lesson_run.results) < question.before_step:
+            return
+        self.pending_prediction = None
+        from ...player.quiz import grade_prediction
+        from .feedback import FeedbackScreen
+
+        feedback = grade_prediction(index, question, key, self.lesson_run)
+        self.app.push_screen(FeedbackScreen(feedback))
 
     def action_back(self) -> None:
         """Show the stage before (a recorded snapshot; the real run is not touched)."""
@@ -206,6 +279,8 @@ class LessonScreen(Screen[None]):
         self.busy = False
         self.failure = None
         self.target_step = None
+        self.asked.clear()
+        self.pending_prediction = None
         if old is not None:
             self._close_in_background(old)
         self.refresh_view()
@@ -237,6 +312,12 @@ class LessonScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         current = VIEWS.index(tabs.active) if tabs.active in VIEWS else 0
         tabs.active = VIEWS[(current + 1) % len(VIEWS)]
+
+    def action_quiz(self) -> None:
+        """Take this lesson's quiz (on its own real run)."""
+        open_quiz = getattr(self.app, "open_quiz", None)
+        if open_quiz is not None:
+            open_quiz(self.lesson.id)
 
     def action_home(self) -> None:
         """Back to the lesson list."""

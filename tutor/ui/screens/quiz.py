@@ -1,0 +1,279 @@
+"""The quiz screen: one question at a time; predictions and orders graded against a real run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...content.models import ChoiceQuestion, Lesson, OrderQuestion, PredictQuestion, Quiz
+from ...engine import EngineError, RunClosed
+from ...player.lesson_run import LessonMismatch
+from ...player.quiz import Feedback, QuizSession, shown_order
+from ...render.table import execution_table
+from ..widgets.panel import Panel
+from .feedback import FeedbackScreen
+
+
+@dataclass
+class QuestionReady(Message):
+    """The real run is where the current question is asked."""
+
+    session: QuizSession
+
+
+@dataclass
+class AnswerGraded(Message):
+    """An answer was graded (against the real run where that decides)."""
+
+    session: QuizSession
+    feedback: Feedback
+
+
+@dataclass
+class QuizFailed(Message):
+    """The quiz's real run could not go on."""
+
+    session: QuizSession
+    reason: str
+
+
+class QuizScreen(Screen[None]):
+    """A lesson's quiz: feedback after each answer, a score at the end, a retry of the missed."""
+
+    BINDINGS = [
+        *(Binding(key, f"choose('{key.upper()}')", show=False) for key in "abcd"),
+        *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
+        Binding("backspace", "undo", "Undo", show=False),
+        Binding("enter", "submit", "Submit order"),
+        Binding("h", "hint", "Hint"),
+        Binding("r", "retry", "Retry missed"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, lesson: Lesson, quiz: Quiz) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.quiz = quiz
+        self.session = QuizSession(lesson, quiz)
+        self.busy = True
+        """True while the quiz's real run moves (answers wait until it is where they belong)."""
+        self.show_hint = False
+        self.picked: list[int] = []
+        self.failure: str | None = None
+        self.sub_title = f"Quiz - {lesson.title}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="quiz-status")
+        yield Static(id="quiz-question")
+        yield Panel("Execution table (this quiz's real run)", id="quiz-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._prepare()
+
+    # ------------------------------------------------------------------ engine, off the UI thread
+    def _prepare(self) -> None:
+        self.busy = True
+        self.show_hint = False
+        self.picked = []
+        self.refresh_view()
+        self._prepare_in_thread(self.session)
+
+    @work(thread=True, group="quiz", exit_on_error=False)
+    def _prepare_in_thread(self, session: QuizSession) -> None:
+        try:
+            session.prepare()
+        except RunClosed:
+            return
+        except (EngineError, LessonMismatch) as exc:
+            self.post_message(QuizFailed(session, str(exc)))
+            return
+        self.post_message(QuestionReady(session))
+
+    @work(thread=True, group="quiz", exit_on_error=False)
+    def _grade_in_thread(self, session: QuizSession, given: str | list[int]) -> None:
+        try:
+            feedback = session.answer(given)
+        except RunClosed:
+            return
+        except (EngineError, LessonMismatch, ValueError) as exc:
+            self.post_message(QuizFailed(session, str(exc)))
+            return
+        self.post_message(AnswerGraded(session, feedback))
+
+    @on(QuestionReady)
+    def _ready(self, message: QuestionReady) -> None:
+        if message.session is self.session:
+            self.busy = False
+            self.refresh_view()
+
+    @on(QuizFailed)
+    def _failed(self, message: QuizFailed) -> None:
+        if message.session is self.session:
+            self.busy = False
+            self.failure = message.reason
+            self.refresh_view()
+
+    @on(AnswerGraded)
+    def _graded(self, message: AnswerGraded) -> None:
+        if message.session is not self.session:
+            return
+        self.busy = False
+        self.app.push_screen(FeedbackScreen(message.feedback), lambda _: self._next())
+
+    def _next(self) -> None:
+        if self.session.finished:
+            correct, total = self.session.score
+            record = getattr(self.app, "record_quiz", None)
+            if record is not None and self.session.only is None:
+                record(self.lesson.id, correct, total)
+            self.refresh_view()
+        else:
+            self._prepare()
+
+    # ------------------------------------------------------------------ keys
+    def action_choose(self, key: str) -> None:
+        """Answer a choice or a prediction."""
+        if self.busy or self.session.finished:
+            return
+        question = self.session.current
+        if isinstance(question, OrderQuestion):
+            return
+        if not any(choice.key == key for choice in question.choices):
+            return
+        if isinstance(question, ChoiceQuestion):
+            feedback = self.session.answer(key)
+            self.app.push_screen(FeedbackScreen(feedback), lambda _: self._next())
+        else:
+            self.busy = True
+            self.refresh_view()
+            self._grade_in_thread(self.session, key)
+
+    def action_pick(self, number: int) -> None:
+        """Order questions: take the item shown as `number` next."""
+        question = None if self.session.finished else self.session.current
+        if self.busy or not isinstance(question, OrderQuestion):
+            return
+        shown = shown_order(self.lesson, self.session.current_index, question)
+        if number <= len(shown) and shown[number - 1] not in self.picked:
+            self.picked.append(shown[number - 1])
+            self.refresh_view()
+
+    def action_undo(self) -> None:
+        """Order questions: take back the last item picked."""
+        if self.picked:
+            self.picked.pop()
+            self.refresh_view()
+
+    def action_submit(self) -> None:
+        """Order questions: grade the order picked (the real run decides)."""
+        question = None if self.session.finished else self.session.current
+        if self.busy or not isinstance(question, OrderQuestion):
+            return
+        if len(self.picked) != len(question.items):
+            self.notify("Pick every item first (press their numbers in order).")
+            return
+        self.busy = True
+        self.refresh_view()
+        self._grade_in_thread(self.session, list(self.picked))
+
+    def action_hint(self) -> None:
+        """Show the hint (and highlight the step it points at)."""
+        self.show_hint = True
+        self.refresh_view()
+
+    def action_retry(self) -> None:
+        """After the last question: ask the missed ones again, on a fresh real run."""
+        if not self.session.finished or not self.session.missed():
+            return
+        old = self.session
+        self.session = old.retry_missed()
+        self._close_in_background(old)
+        self._prepare()
+
+    def action_leave(self) -> None:
+        """Back to where the quiz was opened from."""
+        self.app.pop_screen()
+
+    @work(thread=True, group="closing", exit_on_error=False)
+    def _close_in_background(self, session: QuizSession) -> None:
+        session.close()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh_view(self) -> None:
+        """Draw the question (or the score) and the table of this quiz's run."""
+        session = self.session
+        status = self.query_one("#quiz-status", Static)
+        body = self.query_one("#quiz-question", Static)
+        results = session.lesson_run.results
+        hinted = None
+        if self.failure:
+            status.update(Text(f"✖ The quiz's run failed: {self.failure}", style="bold red"))
+        elif session.finished:
+            correct, total = session.score
+            missed = len(session.missed())
+            status.update(Text(f"Score: {correct}/{total}", style="bold"))
+            lines = [Text(f"You answered {correct} of {total} right.", style="bold")]
+            if missed:
+                lines.append(
+                    Text(f"Press r to retry the {missed} missed question(s) on a fresh run.")
+                )
+            lines.append(Text("Press esc to go back.", style="dim"))
+            body.update(Group(*lines))
+        else:
+            number = session.position + 1
+            status.update(
+                Text(f"Question {number} of {len(session.indices)}", style="bold")
+                + Text("   ⏳ the real run is moving…" if self.busy else "", style="italic")
+            )
+            body.update(self._question_view())
+            if self.show_hint:
+                hinted = getattr(session.current, "hint_step", None)
+        table = execution_table(self.lesson, results, hinted=hinted)
+        self.query_one("#quiz-table", Panel).show(table)
+
+    def _question_view(self) -> RenderableType:
+        index, question = self.session.current_index, self.session.current
+        parts: list[RenderableType] = [Text(question.prompt, style="bold")]
+        if isinstance(question, OrderQuestion):
+            shown = shown_order(self.lesson, index, question)
+            for number, item in enumerate(shown, start=1):
+                mark = f"  → #{self.picked.index(item) + 1}" if item in self.picked else ""
+                parts.append(Text(f"  {number})  {question.items[item].text}{mark}"))
+            parts.append(
+                Text(
+                    "Press the numbers in the order they happen; backspace undoes; Enter submits.",
+                    style="dim",
+                )
+            )
+        else:
+            if isinstance(question, PredictQuestion):
+                parts.insert(
+                    0,
+                    Text(
+                        f"Predict: the real run waits just before step {question.before_step}.",
+                        style="italic",
+                    ),
+                )
+            for choice in question.choices:
+                parts.append(Text(f"  {choice.key.lower()})  {choice.text}"))
+            parts.append(Text("Press a letter to answer; h for a hint.", style="dim"))
+        if self.show_hint:
+            parts.append(Text(f"💡 {question.hint}", style="italic"))
+            step = getattr(question, "hint_step", None)
+            if step is not None:
+                reached = len(self.session.lesson_run.results) >= step
+                where = "marked ? in the table below" if reached else "not reached by this run yet"
+                parts.append(Text(f"   (step {step}: {where})", style="dim"))
+        return Group(*parts)
+
+    def on_unmount(self) -> None:
+        self.session.close()
