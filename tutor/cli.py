@@ -98,6 +98,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="merge a JSON export into it (a malformed file changes nothing)",
     )
 
+    demo = commands.add_parser(
+        "demo",
+        parents=[saved],
+        help="instructor mode: the real run advances on its own, in a presenter layout",
+        description="Teach a class: the lessons' real runs advance on their own in a presenter "
+        "layout (big step counter, high contrast). Keys: space pause/resume, ← → step, + - pace, "
+        "s speaker notes, c class question (v reveals), b/w/d what-if (backend off, worker "
+        "stopped, direct call), q quit. Follow the notes in another terminal with 'tutor notes'.",
+    )
+    demo.add_argument(
+        "lessons", nargs="*", metavar="LESSON", help="lessons in order (default: all)"
+    )
+    demo.add_argument("--pace", type=float, default=3.0, help="seconds per stage (default 3)")
+    demo.add_argument("--loop", action="store_true", help="start over after the last lesson")
+    demo.add_argument(
+        "--socket", type=Path, default=None, help="where 'tutor notes' connects (default: data dir)"
+    )
+
+    notes = commands.add_parser(
+        "notes",
+        help="follow a running demo's speaker notes in this terminal",
+        description="Print the speaker notes of the step a running 'tutor demo' shows, as it "
+        "moves (over a local socket; nothing goes on the network).",
+    )
+    notes.add_argument("--socket", type=Path, default=None, help="the demo's socket")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the tutor to a web browser (textual-serve)",
+        description="Serve the tutor to web browsers. Each browser tab gets its own tutor. No "
+        "authentication: it listens on 127.0.0.1 unless you pass --host.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+
     run = commands.add_parser(
         "run",
         parents=[saved],
@@ -128,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"list", "run", "home", "quiz", "progress"}
+COMMANDS = {"list", "run", "home", "quiz", "progress", "demo", "notes", "serve"}
 
 
 def _fail(message: str, code: int, err: TextIO) -> int:
@@ -179,6 +214,51 @@ def cmd_quiz(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if quiz is None:
         return _fail(f"lesson {lesson.id!r} has no quiz", EXIT_FAILED, err)
     return print_quiz(lesson, quiz, out, err, args.answers)
+
+
+def cmd_demo(args: argparse.Namespace, err: TextIO) -> int:
+    """Instructor mode."""
+    from .content.summary import check_lesson_id, read_summaries
+    from .demo.notes import default_socket_path
+    from .ui.app import TutorApp
+
+    summaries = read_summaries()
+    lessons = args.lessons or [summary.id for summary in summaries]
+    for lesson_id in lessons:
+        check_lesson_id(summaries, lesson_id)
+    if args.pace <= 0:
+        return _fail("--pace must be more than 0 seconds", EXIT_USAGE, err)
+    app = TutorApp(
+        None,
+        pace=args.pace,
+        summaries=summaries,
+        progress=open_store(args, err),
+        demo=lessons,
+        loop=args.loop,
+        notes_socket=args.socket or default_socket_path(),
+    )
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def cmd_notes(args: argparse.Namespace, out: TextIO) -> int:
+    """Follow a running demo's speaker notes."""
+    from .demo.notes import NoDemoRunning, default_socket_path, follow
+
+    path = args.socket or default_socket_path()
+    try:
+        print(f"Following the demo's speaker notes ({path}); Ctrl+C stops.", file=out, flush=True)
+        for update in follow(path):
+            step = f"step {update['step']} of {update['steps']}" if update["step"] else "start"
+            print(f"\n== {update['title']} · {step} · {update['stage'] or 'ready'} ==", file=out)
+            print(update["notes"], file=out, flush=True)
+    except NoDemoRunning as exc:
+        print(f"tutor: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (KeyboardInterrupt, BrokenPipeError):
+        return EXIT_OK  # the follower was stopped (Ctrl+C, or its output was closed)
+    print("\nThe demo ended.", file=out)
+    return EXIT_OK
 
 
 def cmd_progress(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -258,6 +338,14 @@ def main(
             return open_ui(open_store(args, err))
         if args.command == "quiz":
             return cmd_quiz(args, out, err)
+        if args.command == "demo":
+            return cmd_demo(args, err)
+        if args.command == "notes":
+            return cmd_notes(args, out)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args.host, args.port, out)
         if args.command == "progress":
             return cmd_progress(args, out, err)
         if args.command == "list":

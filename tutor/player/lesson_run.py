@@ -78,10 +78,12 @@ def step_reached(step: Step, snapshot: Snapshot) -> bool:
 class LessonRun:
     """Plays a lesson against a real run: `next_step()` advances the run to the next step's stop."""
 
-    def __init__(self, lesson: Lesson, variant: str | None = None) -> None:
+    def __init__(
+        self, lesson: Lesson, variant: str | None = None, config: RunConfig | None = None
+    ) -> None:
         self.lesson = lesson
         self.variant = variant
-        self._config: RunConfig | None = None
+        self._config: RunConfig | None = config
         self.run: Run | None = None
         self.results: list[StepResult] = []
         self.stops: list[Snapshot] = []

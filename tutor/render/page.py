@@ -33,9 +33,10 @@ def variant_outcome(snapshot: Snapshot) -> Text:
         if call.error:
             text.append(f"    raised {call.error}\n", style="red")
         elif call.value_type:
-            text.append(f"    returned {call.value!r}\n")
+            text.append(f"    returned {call.value!r}")
+            text.append(f" (the caller was busy {call.work_ms or 0:.1f} ms)\n", style="dim")
         else:
-            text.append("    done\n")
+            text.append(f"    done (the caller was busy {call.work_ms or 0:.1f} ms)\n")
     for task in snapshot.tasks:
         ran = f"returned {task.return_value!r}" if task.returned else "never ran"
         text.append(f"  task {task.name} {task.short_id}: {ran}; state {task.state}\n")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -13,6 +15,7 @@ from textual.message import Message
 
 from ..content.errors import ContentError
 from ..content.summary import LessonSummary, read_summaries
+from ..demo.notes import NotesPublisher
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -56,8 +59,18 @@ class TutorApp(App[None]):
         summaries: Sequence[LessonSummary] | None = None,
         progress: ProgressStore | None = None,
         quiz: bool = False,
+        demo: Sequence[str] | None = None,
+        loop: bool = False,
+        notes_socket: Path | None = None,
     ) -> None:
         super().__init__()
+        self.demo_lessons = list(demo or [])
+        """Lesson ids an instructor's demo goes through, in order (empty: no demo)."""
+        self.demo_loop = loop
+        self.demo_index = 0
+        self.demo_started = time.monotonic()
+        self.notes_socket = notes_socket
+        self.notes_publisher: NotesPublisher | None = None
         self.progress = progress
         """Where progress is saved (None: this session only, as in tests)."""
         self.start_quiz = quiz
@@ -84,6 +97,8 @@ class TutorApp(App[None]):
         return HomeScreen(self.summaries)
 
     def on_mount(self) -> None:
+        if self.demo_lessons:
+            self._start_demo()
         if self.progress is not None and self.progress.notice:
             self.notify(self.progress.notice, severity="warning", timeout=10)
         if self.start_lesson is not None:
@@ -104,6 +119,8 @@ class TutorApp(App[None]):
     @on(CourseLoaded)
     def _course_loaded(self, message: CourseLoaded) -> None:
         self.course = message.course
+        if self.demo_lessons:
+            self.open_demo_lesson()
         if self._pending_lesson is not None:
             lesson_id, self._pending_lesson = self._pending_lesson, None
             self.open_lesson(lesson_id, quiz=self._pending_quiz)
@@ -195,10 +212,76 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
             self.push_screen(HelpScreen())
 
+    # ------------------------------------------------------------------ instructor demo
+    def _start_demo(self) -> None:
+        from textual.theme import Theme
+
+        self.register_theme(
+            Theme(
+                name="presenter",
+                primary="#FFD700",
+                secondary="#00E5FF",
+                accent="#FF4FD8",
+                foreground="#FFFFFF",
+                background="#000000",
+                surface="#000000",
+                panel="#1A1A1A",
+                warning="#FFB000",
+                error="#FF5555",
+                success="#55FF55",
+                dark=True,
+            )
+        )
+        self.theme = "presenter"
+        if self.notes_socket is not None:
+            self.notes_publisher = NotesPublisher(self.notes_socket)
+            try:
+                self.notes_publisher.start()
+            except OSError as exc:
+                self.notes_publisher = None
+                self.notify(f"Speaker notes cannot be followed: {exc}", severity="warning")
+        if self.course is not None:
+            self.open_demo_lesson()
+
+    def open_demo_lesson(self) -> None:
+        """Show the demo's current lesson in the presenter layout."""
+        assert self.course is not None
+        from .screens.demo import DemoScreen
+
+        lesson_id = self.demo_lessons[self.demo_index]
+        position = ""
+        if len(self.demo_lessons) > 1:
+            position = f"lesson {self.demo_index + 1} of {len(self.demo_lessons)} · "
+        screen = DemoScreen(
+            self.course.lesson(lesson_id),
+            pace=self.pace,
+            quiz=self.course.quiz(lesson_id),
+            started=self.demo_started,
+            position=position,
+        )
+        self.push_screen(screen)
+
+    def demo_next_lesson(self) -> None:
+        """Move the demo on to its next lesson (or start over with --loop)."""
+        last = self.demo_index + 1 >= len(self.demo_lessons)
+        if last and not self.demo_loop:
+            self.notify("End of the demo: r replays this lesson, esc goes home, q quits.")
+            return
+        self.demo_index = 0 if last else self.demo_index + 1
+        self.pop_screen()
+        self.open_demo_lesson()
+
+    def publish_notes(self, message: dict[str, object]) -> None:
+        """Tell `tutor notes` followers where the demo is."""
+        if self.notes_publisher is not None:
+            self.notes_publisher.publish(message)
+
     async def action_quit(self) -> None:
         """Quit at once: stop every real run first, so no thread is left behind."""
         for screen in self.screen_stack:
             shutdown = getattr(screen, "shutdown", None)
             if shutdown is not None:
                 shutdown()
+        if self.notes_publisher is not None:
+            self.notes_publisher.close()
         self.exit()

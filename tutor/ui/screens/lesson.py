@@ -102,10 +102,11 @@ class LessonScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
-        self.query_one("#snapshot-body", Static).update(
-            Group(*(Text(f"• {line}") for line in self.lesson.concept_snapshot))
-        )
-        self.query_one("#transcript-body", Static).update(Text(self.lesson.transcript.strip()))
+        if self.query("#snapshot-body"):
+            self.query_one("#snapshot-body", Static).update(
+                Group(*(Text(f"• {line}") for line in self.lesson.concept_snapshot))
+            )
+            self.query_one("#transcript-body", Static).update(Text(self.lesson.transcript.strip()))
         self.refresh_view()
         self._start_run()
 
@@ -393,6 +394,11 @@ class LessonScreen(Screen[None]):
             return 0
         return self.lesson_run.steps_done_at(self.position)
 
+    def _panel(self, panel_id: str) -> Panel | None:
+        """A panel of this layout (a presenter layout has fewer)."""
+        found = self.query(f"#{panel_id}")
+        return found.first(Panel) if found else None
+
     def refresh_view(self) -> None:
         """Redraw the panels whose data changed since they were last drawn."""
         snapshot = self.snapshot
@@ -401,32 +407,35 @@ class LessonScreen(Screen[None]):
         results = lesson_run.results[:steps] if lesson_run else []
         current = steps if results and results[-1].stop_index == self.position else None
         shown = (id(lesson_run), self.position)
-        flow = self.query_one("#flow", Panel)
-        lit = None if snapshot is None else (snapshot.stage, snapshot.stop.thread)
-        flow.show(flow_diagram(self.lesson, snapshot, compact=True), key=lit)
-        line = current_line(self.lesson.sample.code, snapshot)
-        self.query_one("#sample", Panel).show(sample_code(self.lesson, line), key=line)
-        table = execution_table(self.lesson, results, current)
-        self.query_one("#table", Panel).show(table, key=(id(lesson_run), steps, current))
-        tracker = self.query_one("#tracker", Panel)
-        if lesson_run is not None:
-            tracker.show(variable_tracker(lesson_run, steps), key=(id(lesson_run), steps))
-        else:
-            tracker.show(Text("starting a real Celery app…", style="dim"), key="starting")
-        self.query_one("#hood", Panel).show(under_the_hood(snapshot, boxed=False), key=shown)
-        timeline_panel = self.query_one("#timeline", Panel)
-        width = max(20, (timeline_panel.size.width or self.size.width) - 26)
-        parts: list[RenderableType] = [timeline(snapshot, width=width)]
-        if snapshot is not None and len(snapshot.calls) > 1:
-            parts += [Text("Each call of the main app, side by side:", style="bold")]
-            parts += [call_bars(snapshot, width=max(10, width - 40))]
-        timeline_panel.show(Group(*parts), key=(shown, width))
+        if flow := self._panel("flow"):
+            lit = None if snapshot is None else (snapshot.stage, snapshot.stop.thread)
+            flow.show(flow_diagram(self.lesson, snapshot, compact=True), key=lit)
+        if sample := self._panel("sample"):
+            line = current_line(self.lesson.sample.code, snapshot)
+            sample.show(sample_code(self.lesson, line), key=line)
+        if table := self._panel("table"):
+            rows = execution_table(self.lesson, results, current)
+            table.show(rows, key=(id(lesson_run), steps, current))
+        if tracker := self._panel("tracker"):
+            if lesson_run is not None:
+                tracker.show(variable_tracker(lesson_run, steps), key=(id(lesson_run), steps))
+            else:
+                tracker.show(Text("starting a real Celery app…", style="dim"), key="starting")
+        if hood := self._panel("hood"):
+            hood.show(under_the_hood(snapshot, boxed=False), key=shown)
+        if timeline_panel := self._panel("timeline"):
+            width = max(20, (timeline_panel.size.width or self.size.width) - 26)
+            parts: list[RenderableType] = [timeline(snapshot, width=width)]
+            if snapshot is not None and len(snapshot.calls) > 1:
+                parts += [Text("Each call of the main app, side by side:", style="bold")]
+                parts += [call_bars(snapshot, width=max(10, width - 40))]
+            timeline_panel.show(Group(*parts), key=(shown, width))
         self._refresh_moments()
         self._show_status()
 
     def _refresh_moments(self) -> None:
         key = tuple(sorted(self.variant_outcomes))
-        if key == self._moments_key:
+        if key == self._moments_key or not self.query("#moments-body"):
             return
         self._moments_key = key
         parts: list[RenderableType] = []

@@ -1,0 +1,1 @@
+"""Instructor demo support that needs no Textual: the speaker-notes channel."""
