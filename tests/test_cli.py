@@ -138,3 +138,16 @@ def test_a_corrupt_progress_file_costs_a_message_not_a_crash(tmp_path):
     assert code == 0
     assert "could not be used" in err and "moved to" in err
     assert "not started" in out
+
+
+def test_notes_without_a_running_demo_is_one_clear_message(tmp_path, capsys):
+    code = main(["notes", "--socket", str(tmp_path / "none.sock")], io.StringIO(), io.StringIO())
+    assert code == 1
+    assert "no demo is running" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_wrong_lesson_id_and_a_bad_pace():
+    code, _, err = _run("demo", "delay", "dealy")
+    assert code == 2 and "no lesson called 'dealy'" in err
+    code, _, err = _run("demo", "delay", "--pace", "0")
+    assert code == 2 and "--pace must be more than 0" in err

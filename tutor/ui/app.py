@@ -282,6 +282,9 @@ class TutorApp(App[None]):
             shutdown = getattr(screen, "shutdown", None)
             if shutdown is not None:
                 shutdown()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        """The app is closing (quit, or the end of a test): stop serving speaker notes."""
         if self.notes_publisher is not None:
             self.notes_publisher.close()
-        self.exit()

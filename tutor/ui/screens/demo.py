@@ -16,7 +16,7 @@ from textual.widgets import Digits, Footer, Static
 
 from ...content.models import Lesson, Quiz
 from ...engine import EngineError, Snapshot
-from ...player.lesson_run import LessonMismatch
+from ...player.lesson_run import LessonMismatch, LessonRun
 from ...player.whatif import WHAT_IFS, run_what_if
 from ..widgets.panel import Panel
 from .class_question import ClassQuestionScreen
@@ -59,6 +59,10 @@ class DemoScreen(LessonScreen):
 
     def action_nothing(self) -> None:
         """Keys of the lesson screen that the presenter layout does not use."""
+
+    def _ask_prediction(self, lesson_run: LessonRun) -> bool:
+        """No pop-up predictions in front of a class: class questions (c) are for that."""
+        return False
 
     def __init__(
         self,
@@ -196,6 +200,8 @@ class DemoScreen(LessonScreen):
     def refresh_view(self) -> None:
         """The presenter panels, the big counter, the notes, and what the followers see."""
         super().refresh_view()
+        if not self.query("#step-counter"):
+            return
         total = len(self.lesson.steps)
         self.query_one("#step-counter", Digits).update(f"{self.steps_shown}/{total}")
         notes = self.current_notes()

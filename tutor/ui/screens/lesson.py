@@ -298,13 +298,13 @@ class LessonScreen(Screen[None]):
 
     def action_faster(self) -> None:
         """Shorten the autoplay pace."""
-        self.pace = max(PACE_MIN, round(self.pace / 1.5, 2))
+        self.pace = min(self.pace, max(PACE_MIN, round(self.pace / 1.5, 2)))
         self._restart_timer()
         self._show_status()
 
     def action_slower(self) -> None:
         """Lengthen the autoplay pace."""
-        self.pace = min(PACE_MAX, round(self.pace * 1.5, 2))
+        self.pace = max(self.pace, min(PACE_MAX, round(self.pace * 1.5, 2)))
         self._restart_timer()
         self._show_status()
 
@@ -401,6 +401,8 @@ class LessonScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         """Redraw the panels whose data changed since they were last drawn."""
+        if not self.query("#status"):
+            return  # not composed yet, or being taken down
         snapshot = self.snapshot
         lesson_run = self.lesson_run
         steps = self.steps_shown
