@@ -181,11 +181,14 @@ class DemoScreen(LessonScreen):
     def _show_what_if(self, name: str) -> None:
         code, snapshot = self.what_ifs[name]
         was_running = self._hold()
-        screen = WhatIfScreen(WHAT_IFS[name], code, snapshot)
+        baseline = self.lesson_run.stops[-1] if self.lesson_run and self.lesson_run.stops else None
+        screen = WhatIfScreen(WHAT_IFS[name], code, snapshot, baseline)
         self.app.push_screen(screen, lambda _: self._resume(was_running))
 
     # ------------------------------------------------------------------ drawing
     def _tick_clock(self) -> None:
+        if not self.query("#elapsed"):
+            return  # the screen is being taken down (the demo moved on)
         elapsed = int(time.monotonic() - self.started)
         minutes, seconds = divmod(elapsed, 60)
         state = "running" if self.autoplaying else "paused"

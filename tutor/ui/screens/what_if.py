@@ -21,11 +21,15 @@ class WhatIfScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "dismiss", "Back to the demo")]
 
-    def __init__(self, what_if: WhatIf, code: str, snapshot: Snapshot) -> None:
+    def __init__(
+        self, what_if: WhatIf, code: str, snapshot: Snapshot, baseline: Snapshot | None = None
+    ) -> None:
         super().__init__()
         self.what_if = what_if
         self.code = code
         self.outcome = snapshot
+        self.baseline = baseline
+        """The lesson's own run as far as it got, to compare with."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="what-if-box"):
@@ -37,6 +41,15 @@ class WhatIfScreen(ModalScreen[None]):
                     Syntax(self.code.rstrip(), "python", line_numbers=True, theme="ansi_dark"),
                     Text("What the real run did:", style="bold"),
                     variant_outcome(self.outcome),
+                    *self._compare(),
                 ),
                 id="what-if-body",
             )
+
+    def _compare(self) -> list[Text]:
+        if self.baseline is None:
+            return []
+        return [
+            Text("\nThe lesson's own run, unchanged (as far as it got):", style="bold"),
+            variant_outcome(self.baseline),
+        ]
