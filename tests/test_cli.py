@@ -141,7 +141,8 @@ def test_a_corrupt_progress_file_costs_a_message_not_a_crash(tmp_path):
 
 
 def test_notes_without_a_running_demo_is_one_clear_message(tmp_path, capsys):
-    code = main(["notes", "--socket", str(tmp_path / "none.sock")], io.StringIO(), io.StringIO())
+    argv = ["notes", "--socket", str(tmp_path / "none.sock"), "--wait", "0"]
+    code = main(argv, io.StringIO(), io.StringIO())
     assert code == 1
     assert "no demo is running" in capsys.readouterr().err
 

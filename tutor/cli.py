@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
         "moves (over a local socket; nothing goes on the network).",
     )
     notes.add_argument("--socket", type=Path, default=None, help="the demo's socket")
+    notes.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        help="seconds to wait for a demo to start (default 30; 0: fail at once)",
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -248,7 +254,7 @@ def cmd_notes(args: argparse.Namespace, out: TextIO) -> int:
     path = args.socket or default_socket_path()
     try:
         print(f"Following the demo's speaker notes ({path}); Ctrl+C stops.", file=out, flush=True)
-        for update in follow(path):
+        for update in follow(path, wait=max(0.0, args.wait)):
             step = f"step {update['step']} of {update['steps']}" if update["step"] else "start"
             print(f"\n== {update['title']} · {step} · {update['stage'] or 'ready'} ==", file=out)
             print(update["notes"], file=out, flush=True)

@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,16 +100,25 @@ class NoDemoRunning(Exception):
     """No demo listens on the socket."""
 
 
-def follow(path: Path) -> Iterator[dict[str, Any]]:
-    """Each update the demo publishes, until it ends."""
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        client.connect(str(path))
-    except (FileNotFoundError, ConnectionRefusedError):
-        client.close()
-        raise NoDemoRunning(
-            f"no demo is running (nothing listens on {path}); start one with 'tutor demo'"
-        ) from None
+def _connect(path: Path, wait: float) -> socket.socket:
+    deadline = time.monotonic() + wait
+    while True:
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            client.connect(str(path))
+            return client
+        except (FileNotFoundError, ConnectionRefusedError):
+            client.close()
+            if time.monotonic() >= deadline:
+                raise NoDemoRunning(
+                    f"no demo is running (nothing listens on {path}); start one with 'tutor demo'"
+                ) from None
+            time.sleep(0.2)
+
+
+def follow(path: Path, wait: float = 0.0) -> Iterator[dict[str, Any]]:
+    """Each update the demo publishes, until it ends (waiting up to `wait` s for it to start)."""
+    client = _connect(path, wait)
     with client, client.makefile("r", encoding="utf-8") as lines:
         for line in lines:
             if line.strip():
