@@ -99,13 +99,17 @@ async def _keypress_costs(repeats: int) -> tuple[list[float], list[float]]:
             app = make_app(lesson_id="delay")
             async with app.run_test(size=(120, 35)) as pilot:
                 screen = await ready(pilot)
+                screen.quiz = None  # measure the stage itself: no prediction pop-ups
                 screen._bindings.bind("x", "noop_key")
                 for _ in range(8):
                     for key, samples in (("x", idle), ("right", real)):
                         painted.clear()
                         started = time.perf_counter()
                         await pilot.press(key)
+                        deadline = time.perf_counter() + 30
                         while not painted:
+                            if time.perf_counter() > deadline:
+                                raise RuntimeError(f"key {key!r} never led to a refresh")
                             await asyncio.sleep(0.0005)
                         samples.append((painted[0] - started) * 1000)
     finally:
