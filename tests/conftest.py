@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,6 +10,10 @@ from typing import Any
 import pytest
 
 from tutor.engine import Run, RunConfig
+
+# Textual reads NO_COLOR when an app is created: a learner's NO_COLOR=1 would turn every snapshot
+# monochrome and fail it. The tests compare looks, so they run in colour.
+os.environ.pop("NO_COLOR", None)
 
 ADD_SAMPLE = """from celery import shared_task
 
