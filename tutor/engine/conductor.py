@@ -50,7 +50,6 @@ class Conductor:
         self._consumers: dict[str, set[int]] = {}
         self._timed = 0
         self._closing = False
-        self._free_running = False
         self._paused_total = 0.0
         self._paused_since: float | None = None
         self._pauses: list[tuple[float, float]] = []
@@ -75,9 +74,6 @@ class Conductor:
         with self._cond:
             if self._closing:
                 raise RunClosed(f"run closed at {stage}")
-            if self._free_running:
-                self._busy.add(me)
-                return
             reached = _Reached(self._new_stop(stage, info), me)
             self._pending.append(reached)
             self._busy.discard(me)
@@ -93,7 +89,7 @@ class Conductor:
     def mark(self, stage: Stage, **info: object) -> None:
         """Record a stop that parks no thread (a message waiting in a worker's timer)."""
         with self._cond:
-            if self._closing or self._free_running:
+            if self._closing:
                 return
             self._pending.append(_Reached(self._new_stop(stage, info), None))
             self._cond.notify_all()
@@ -101,9 +97,6 @@ class Conductor:
     def gate_message(self, message_id: str, queue: str, **info: object) -> None:
         """A message is about to enter `queue`: keep it there until its QUEUED stop is granted."""
         with self._cond:
-            if self._free_running:
-                self._deliverable[message_id] = queue
-                return
             stop = self._new_stop(Stage.QUEUED, {**info, "task_id": message_id})
             self._pending.append(_Reached(stop, None, message_id=message_id, queue=queue))
             self._cond.notify_all()
@@ -222,17 +215,6 @@ class Conductor:
                 if remaining <= 0:
                     raise RunStalled(self._describe_unsettled())
                 self._cond.wait(min(remaining, 0.05))
-
-    def run_freely(self) -> None:
-        """Stop holding: every parked thread goes on, and later stages are not held."""
-        with self._cond:
-            self._free_running = True
-            for reached in self._pending:
-                self._grant(reached)
-            if self._current is not None:
-                self._grant(self._current)
-            self._pending.clear()
-            self._cond.notify_all()
 
     def close(self) -> None:
         """Release every parked thread (their holds raise RunClosed) and refuse new holds."""

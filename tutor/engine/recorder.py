@@ -52,21 +52,17 @@ class RunRecorder(logging.Handler):
         self.calls: list[CallRecord] = []
         self.in_timer: dict[str, str] = {}
         self.worker_busy_with: dict[str, str | None] = {}
-        self.worker_threads: dict[int, str] = {}
-        self.timer_threads: dict[int, str] = {}
         self._app_ref = app_ref
         self._lock = threading.RLock()
         self._direct_calls = itertools.count(1)
         self._direct_stack = threading.local()
         self._uid = f"tutor-run-{self.run_number}"
-        self._receivers: dict[str, Callable[..., None]] = {}
 
     # ------------------------------------------------------------------ wiring
     def connect(self) -> None:
         """Listen to Celery's signals and its logger for this run."""
         for name, signal in _SIGNALS.items():
             receiver = getattr(self, f"_on_{name}")
-            self._receivers[name] = receiver
             signal.connect(receiver, weak=False, dispatch_uid=f"{self._uid}-{name}")
         logging.getLogger("celery").addHandler(self)
 
@@ -75,7 +71,6 @@ class RunRecorder(logging.Handler):
         for name, signal in _SIGNALS.items():
             signal.disconnect(dispatch_uid=f"{self._uid}-{name}")
         logging.getLogger("celery").removeHandler(self)
-        self._receivers.clear()
 
     @property
     def app(self) -> Any:
@@ -178,10 +173,7 @@ class RunRecorder(logging.Handler):
         """A worker's timer thread starts: name it after its worker."""
         worker = getattr(type(timer), "worker_name", "worker")
         name = f"{worker}-timer"
-        ident = threading.get_ident()
-        self.trace.name_thread(ident, name)
-        with self._lock:
-            self.timer_threads[ident] = name
+        self.trace.name_thread(threading.get_ident(), name)
         app = self.app
         if app is not None:
             app.set_current()
