@@ -8,24 +8,13 @@ from rich.console import Console
 from rich.text import Text
 
 from .content.models import Lesson, Quiz
-from .engine import EngineError, Snapshot
+from .defaults import EXIT_FAILED, EXIT_OK
+from .engine import EngineError
 from .player.lesson_run import LessonMismatch, LessonRun
 from .player.quiz import real_answers
+from .player.whatif import run_key_moment_variants
 from .render.narrate import sentence
 from .render.page import lesson_page, quiz_section
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-
-
-def play_variants(lesson: Lesson) -> dict[str, Snapshot]:
-    """Run every what-if variant a key moment names, to its end; their final snapshots."""
-    outcomes: dict[str, Snapshot] = {}
-    for moment in lesson.key_moments:
-        if moment.variant and moment.variant not in outcomes:
-            with LessonRun(lesson, moment.variant) as variant_run:
-                outcomes[moment.variant] = variant_run.finish()
-    return outcomes
 
 
 def print_lesson_page(
@@ -43,7 +32,7 @@ def print_lesson_page(
         status = progress.status(f"Running lesson {lesson.id!r} on a real Celery app…")
         with status, LessonRun(lesson) as lesson_run:
             lesson_run.play_all()
-            outcomes = play_variants(lesson)
+            outcomes = run_key_moment_variants(lesson)
     except (EngineError, LessonMismatch) as exc:
         print(f"tutor: the lesson {lesson.id!r} could not be played: {exc}", file=err)
         return EXIT_FAILED
@@ -58,7 +47,7 @@ def narrate_lesson(lesson: Lesson, out: TextIO) -> int:
     print(f"Lesson {lesson.id}: {lesson.title}.", file=out)
     try:
         with LessonRun(lesson) as lesson_run:
-            while not lesson_run.done:
+            while not lesson_run.steps_complete:
                 result = lesson_run.next_step()
                 for snapshot in result.stops:
                     print(sentence(snapshot), file=out, flush=True)

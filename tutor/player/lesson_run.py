@@ -49,18 +49,25 @@ class StepResult:
 
 
 def run_config(lesson: Lesson, variant: str | None = None) -> RunConfig:
-    """The engine configuration for a lesson (or one of its what-if variants)."""
-    from ..engine.run import RunConfig, WorkerSpec  # Celery loads only when a run is needed
+    """The engine configuration for a lesson, or for one of its variants (see player.whatif)."""
+    if variant is None:
+        return run_config_for(lesson, lesson.sample.code, lesson.run)
+    from .whatif import variant_plan
 
-    setup: RunSetup = lesson.run
-    code = lesson.sample.code
-    if variant is not None:
-        chosen = lesson.variants[variant]
-        setup = chosen.run or setup
-        code = chosen.code or code
+    plan = variant_plan(lesson, variant)
+    return run_config_for(lesson, plan.code, plan.setup, variant)
+
+
+def run_config_for(
+    lesson: Lesson, code: str, setup: RunSetup, variant: str | None = None
+) -> RunConfig:
+    """The engine configuration that runs `code` with `setup` (Celery loads only here)."""
+    from ..engine.run import RunConfig, WorkerSpec
+
+    where = f"<lesson {lesson.id}>" if variant is None else f"<lesson {lesson.id}, {variant}>"
     return RunConfig(
         code=code,
-        filename=f"<lesson {lesson.id}>" if variant is None else f"<lesson {lesson.id}, {variant}>",
+        filename=where,
         result_backend=setup.result_backend,
         ignore_result=setup.ignore_result,
         workers=tuple(WorkerSpec(w.name, tuple(w.queues)) for w in setup.workers),
@@ -104,8 +111,8 @@ class LessonRun:
         return self
 
     @property
-    def done(self) -> bool:
-        """True once every step of the lesson has been reached."""
+    def steps_complete(self) -> bool:
+        """True once every step of the lesson has been reached (the run may still go on)."""
         return len(self.results) >= len(self.lesson.steps)
 
     @property
@@ -125,7 +132,7 @@ class LessonRun:
             return self.stops[-1]
         snapshot = self.run.advance()
         self.stops.append(snapshot)
-        if not self.done:
+        if not self.steps_complete:
             index = len(self.results)
             step = self.lesson.steps[index]
             if step_reached(step, snapshot):
@@ -149,7 +156,7 @@ class LessonRun:
 
     def next_step(self) -> StepResult:
         """Advance the run to the next step's stop and return that step, filled from the run."""
-        if self.done:
+        if self.steps_complete:
             return self.results[-1]
         wanted = len(self.results) + 1
         while len(self.results) < wanted:
@@ -158,12 +165,12 @@ class LessonRun:
 
     def play_all(self) -> list[StepResult]:
         """Every step, in order."""
-        while not self.done:
+        while not self.steps_complete:
             self.next_step()
         return list(self.results)
 
     def finish(self) -> Snapshot:
-        """Run the real run to its end (for variants, which have no steps of their own)."""
+        """Run the real run to its end, stop by stop (variants have no steps of their own)."""
         if self.run is None:
             self.start()
         assert self.run is not None

@@ -1,19 +1,25 @@
-"""What-if re-runs: the lesson's run again with one change, run for real, to show the difference."""
+"""Variants: the lesson's run again with one change, run for real to its end, to compare.
+
+One pipeline serves every place a learner or an instructor asks "what if…": the variants a lesson
+defines (a key moment names one; plain mode prints their outcome), and the three the demo offers on
+b/w/d for any lesson (no result backend, no worker, a direct call). Each is resolved to a
+`VariantPlan` (the code as it runs and the set-up it runs with) and played by `run_variant`.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from ..content.models import Lesson
+from ..content.models import Lesson, RunSetup
 from ..engine.sample import SampleProgram
 from ..engine.snapshot import Snapshot
-from .lesson_run import LessonRun, run_config
+from .lesson_run import LessonRun
 
 
 @dataclass(frozen=True)
 class WhatIf:
-    """One change to try."""
+    """A change any lesson can be re-run with (the demo's b/w/d)."""
 
     name: str
     label: str
@@ -40,11 +46,31 @@ WHAT_IFS = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class VariantPlan:
+    """A variant ready to run: its name and label, the code exactly as it runs, its set-up."""
+
+    name: str
+    label: str
+    expect: str
+    code: str
+    setup: RunSetup
+
+
+@dataclass(frozen=True)
+class VariantOutcome:
+    """A variant that ran to its end: the plan and the run's final snapshot."""
+
+    plan: VariantPlan
+    snapshot: Snapshot
+
+
 _DELAY = re.compile(r"\.delay\(")
 
 
 def what_if_code(code: str, name: str) -> str:
-    """The sample as the what-if runs it (shown exactly as run)."""
+    """The sample as a built-in what-if runs it (shown exactly as run)."""
     program = SampleProgram.parse(code)
     lines = code.rstrip("\n").split("\n")
     first_call = program.calls[0].line if program.calls else len(lines) + 1
@@ -59,14 +85,47 @@ def what_if_code(code: str, name: str) -> str:
     return "\n".join(head + calls) + "\n"
 
 
-def run_what_if(lesson: Lesson, name: str) -> tuple[str, Snapshot]:
-    """Run the lesson with one change, to its end: the code that ran and the final snapshot."""
-    config = run_config(lesson)
-    code = what_if_code(lesson.sample.code, name)
-    changed = replace(config, code=code, filename=f"<lesson {lesson.id}, what if: {name}>")
+def variant_plan(lesson: Lesson, name: str) -> VariantPlan:
+    """Resolve a name: one of the lesson's own variants first, else a built-in what-if."""
+    variant = lesson.variants.get(name)
+    if variant is not None:
+        return VariantPlan(
+            name,
+            variant.label,
+            "",
+            variant.code or lesson.sample.code,
+            variant.run or lesson.run,
+        )
+    what_if = WHAT_IFS.get(name)
+    if what_if is None:
+        known = ", ".join([*lesson.variants, *WHAT_IFS])
+        raise KeyError(f"lesson {lesson.id}: no variant named {name!r} (known: {known})")
+    setup = lesson.run
     if name == "no-backend":
-        changed = replace(changed, result_backend=False)
+        setup = setup.model_copy(update={"result_backend": False})
     elif name == "no-worker":
-        changed = replace(changed, workers=())
-    with LessonRun(lesson, config=changed) as what_if_run:
-        return code, what_if_run.finish()
+        setup = setup.model_copy(update={"workers": []})
+    return VariantPlan(
+        name, what_if.label, what_if.expect, what_if_code(lesson.sample.code, name), setup
+    )
+
+
+def run_variant(lesson: Lesson, name: str) -> VariantOutcome:
+    """Run a variant for real, to its end. Call it off the UI thread."""
+    with LessonRun(lesson, name) as variant_run:
+        return VariantOutcome(variant_plan(lesson, name), variant_run.finish())
+
+
+def run_what_if(lesson: Lesson, name: str) -> tuple[str, Snapshot]:
+    """Run a variant to its end: the code that ran and the final snapshot."""
+    outcome = run_variant(lesson, name)
+    return outcome.plan.code, outcome.snapshot
+
+
+def run_key_moment_variants(lesson: Lesson) -> dict[str, Snapshot]:
+    """Every variant a key moment names, run to its end; their final snapshots by name."""
+    outcomes: dict[str, Snapshot] = {}
+    for moment in lesson.key_moments:
+        if moment.variant and moment.variant not in outcomes:
+            outcomes[moment.variant] = run_variant(lesson, moment.variant).snapshot
+    return outcomes

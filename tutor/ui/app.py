@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
-from ..content.errors import ContentError
 from ..content.summary import LessonSummary, read_summaries
+from ..defaults import PACE_DEFAULT
 from ..demo.notes import NotesPublisher
+from .messages import DemoLessonOver, NotesChanged, OpenLesson, QuizFinished
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from ..content.loader import Course
     from ..progress.store import LessonProgress, ProgressStore
-
-PACE_DEFAULT = 1.5
-
-
-@dataclass
-class CourseLoaded(Message):
-    """The whole course was read and validated (off the UI thread)."""
-
-    course: Course
-
-
-@dataclass
-class CourseBroken(Message):
-    """A lesson or quiz file is malformed; the text names the file and the field."""
-
-    reason: str
+    from .widgets.run_driver import RunDriver
 
 
 class TutorApp(App[None]):
@@ -94,7 +81,7 @@ class TutorApp(App[None]):
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the app's first screen (painted at once, not pushed after)."""
-        return HomeScreen(self.summaries)
+        return HomeScreen(self.summaries, self.all_progress)
 
     def on_mount(self) -> None:
         if self.demo_lessons:
@@ -107,28 +94,30 @@ class TutorApp(App[None]):
         if self.course is None:
             self.call_after_refresh(self._load_course)
 
-    @work(thread=True, exit_on_error=False)
     def _load_course(self) -> None:
         from ..content.loader import load_course
 
-        try:
-            self.post_message(CourseLoaded(load_course()))
-        except ContentError as exc:
-            self.post_message(CourseBroken(str(exc)))
+        self.run_worker(load_course, name="course", thread=True, exit_on_error=False)
 
-    @on(CourseLoaded)
-    def _course_loaded(self, message: CourseLoaded) -> None:
-        self.course = message.course
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The course was read and validated off the UI thread, or it is broken (the failure
+        names the file and the field): the app then exits with status 1."""
+        from .workers import outcome
+
+        ended = outcome(event.worker)
+        if ended is None or event.worker.name != "course":
+            return
+        if ended.failure is not None:
+            self.broken_content = ended.failure
+            message = f"tutor: the course content is broken:\n{ended.failure}"
+            self.exit(return_code=1, message=message)
+            return
+        self.course = ended.result
         if self.demo_lessons:
             self.open_demo_lesson()
         if self._pending_lesson is not None:
             lesson_id, self._pending_lesson = self._pending_lesson, None
             self.open_lesson(lesson_id, quiz=self._pending_quiz)
-
-    @on(CourseBroken)
-    def _course_broken(self, message: CourseBroken) -> None:
-        self.broken_content = message.reason
-        self.exit(return_code=1, message=f"tutor: the course content is broken:\n{message.reason}")
 
     def open_lesson(self, lesson_id: str, quiz: bool = False) -> None:
         """Open a lesson's screen (or its quiz) over the home screen, once the course is loaded."""
@@ -177,21 +166,33 @@ class TutorApp(App[None]):
             }
         return self.progress.all()
 
-    def record_step(self, lesson_id: str, step: int) -> None:
-        """Save the last step reached in a lesson."""
-        if self.progress is not None:
-            self.progress.record_step(lesson_id, step)
+    # ------------------------------------------------------------------ messages from screens
+    @on(OpenLesson)
+    def _open_lesson(self, message: OpenLesson) -> None:
+        self.open_lesson(message.lesson_id, quiz=message.quiz)
 
-    def mark_done(self, lesson_id: str) -> None:
-        """Record that the learner reached the end of a lesson."""
-        self.session_progress[lesson_id] = "done"
+    def on_run_driver_step_reached(self, message: RunDriver.StepReached) -> None:
+        """Save the last step reached in a lesson, and that it was done when it was."""
         if self.progress is not None:
-            self.progress.record_completed(lesson_id)
+            self.progress.record_step(message.lesson_id, message.step)
+        if message.complete:
+            self.session_progress[message.lesson_id] = "done"
+            if self.progress is not None:
+                self.progress.record_completed(message.lesson_id)
 
-    def record_quiz(self, lesson_id: str, correct: int, total: int) -> None:
-        """Save a finished quiz attempt."""
+    @on(QuizFinished)
+    def _quiz_finished(self, message: QuizFinished) -> None:
         if self.progress is not None:
-            self.progress.record_quiz(lesson_id, correct, total)
+            self.progress.record_quiz(message.lesson_id, message.correct, message.total)
+
+    @on(DemoLessonOver)
+    def _demo_lesson_over(self) -> None:
+        self.demo_next_lesson()
+
+    @on(NotesChanged)
+    def _notes_changed(self, message: NotesChanged) -> None:
+        if self.notes_publisher is not None:
+            self.notes_publisher.publish(message.notes)
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
@@ -271,17 +272,13 @@ class TutorApp(App[None]):
         self.pop_screen()
         self.open_demo_lesson()
 
-    def publish_notes(self, message: dict[str, object]) -> None:
-        """Tell `tutor notes` followers where the demo is."""
-        if self.notes_publisher is not None:
-            self.notes_publisher.publish(message)
-
     async def action_quit(self) -> None:
         """Quit at once: stop every real run first, so no thread is left behind."""
-        for screen in self.screen_stack:
-            shutdown = getattr(screen, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
+        drivers = sys.modules.get("tutor.ui.widgets.run_driver")  # none before a lesson opened
+        if drivers is not None:
+            for screen in self.screen_stack:
+                for driver in screen.query(drivers.RunDriver):
+                    driver.shutdown()
         self.exit()
 
     def on_unmount(self) -> None:

@@ -1,42 +1,40 @@
-"""Messages the engine's thread workers post back to the UI (the UI never waits on Celery)."""
+"""Messages screens post up to the app (the app answers by calling screens down).
+
+Screens never reach into the app by name: they post one of these, and `TutorApp` handles it.
+The run driver's own messages (a step reached, a variant's outcome) live on `RunDriver`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from ..engine import Snapshot
-from ..player.lesson_run import LessonRun
+
+@dataclass
+class OpenLesson(Message):
+    """The learner chose a lesson (or its quiz, with `quiz`)."""
+
+    lesson_id: str
+    quiz: bool = False
 
 
 @dataclass
-class RunReady(Message):
-    """A lesson's real run started and waits at its first stage."""
+class QuizFinished(Message):
+    """A whole quiz was answered (retries of missed questions are not posted)."""
 
-    lesson_run: LessonRun
-
-
-@dataclass
-class StopReached(Message):
-    """The real run reached its next stop."""
-
-    lesson_run: LessonRun
-    snapshot: Snapshot
+    lesson_id: str
+    correct: int
+    total: int
 
 
 @dataclass
-class RunFailed(Message):
-    """The run could not go on; the text says why in plain words."""
-
-    lesson_run: LessonRun | None
-    reason: str
+class DemoLessonOver(Message):
+    """The demo's lesson played to its end: the app moves the demo on."""
 
 
 @dataclass
-class VariantDone(Message):
-    """A what-if variant ran to its end (snapshot), or could not (reason)."""
+class NotesChanged(Message):
+    """Where the demo is now, for `tutor notes` followers."""
 
-    name: str
-    snapshot: Snapshot | None
-    reason: str | None = None
+    notes: dict[str, object] = field(default_factory=dict)

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
+from textual.worker import Worker
 
 from ...content.models import Lesson, OrderQuestion, Quiz
-from ...engine import EngineError
-from ...player.lesson_run import LessonMismatch
 from ...player.quiz import real_answers, shown_order
+from ..workers import outcome
 
 COUNTDOWN_SECONDS = 30
-
-
-@dataclass
-class AnswersReady(Message):
-    """The answers, read from a real run where the run decides them."""
-
-    answers: dict[int, tuple[str, str]] | None
-    reason: str | None = None
 
 
 class ClassQuestionScreen(ModalScreen[None]):
@@ -59,18 +47,21 @@ class ClassQuestionScreen(ModalScreen[None]):
         self._tick(first=True)
         self._read_answers()
 
-    @work(thread=True, exit_on_error=False)
     def _read_answers(self) -> None:
-        try:
-            self.post_message(AnswersReady(real_answers(self.lesson, self.quiz)))
-        except (EngineError, LessonMismatch, ValueError) as exc:
-            self.post_message(AnswersReady(None, str(exc)))
+        self.run_worker(
+            lambda: real_answers(self.lesson, self.quiz), name="answers", thread=True,
+            exit_on_error=False,
+        )  # fmt: skip
 
-    @on(AnswersReady)
-    def _answers_ready(self, message: AnswersReady) -> None:
-        self.answers = message.answers
-        if message.reason:
-            self.notify(f"The answer could not be read from a real run: {message.reason}")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The answers, read from a real run where the run decides them (or why they could
+        not be)."""
+        ended = outcome(event.worker)
+        if ended is None:
+            return
+        self.answers = ended.result
+        if ended.failure:
+            self.notify(f"The answer could not be read from a real run: {ended.failure}")
         self._show_answer()
 
     def _question(self) -> RenderableType:

@@ -3,42 +3,34 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
 from ...content.models import Lesson, Quiz
-from ...engine import EngineError, Snapshot
-from ...player.lesson_run import LessonMismatch, LessonRun
-from ...player.whatif import WHAT_IFS, run_what_if
-from ..widgets.panel import Panel
+from ...engine import Snapshot
+from ...player.lesson_run import LessonRun
+from ...player.whatif import WHAT_IFS
+from ..messages import DemoLessonOver, NotesChanged
+from ..widgets.lesson_panels import LessonPanels
+from ..widgets.run_driver import Frame, RunDriver
+from ..widgets.run_status import RunStatus
 from .class_question import ClassQuestionScreen
-from .lesson import LessonScreen
 from .what_if import WhatIfScreen
 
 
-@dataclass
-class WhatIfDone(Message):
-    """A what-if re-run finished (or failed)."""
-
-    name: str
-    code: str
-    snapshot: Snapshot | None
-    reason: str | None = None
-
-
-class DemoScreen(LessonScreen):
+class DemoScreen(Screen[None]):
     """Fewer, larger panels; a big step counter; auto-advance at a pace the instructor sets."""
 
     BINDINGS = [
-        Binding("space", "pause", "Pause/resume", priority=True),
+        Binding("space,a", "pause", "Pause/resume", priority=True),
         Binding("right", "next", "Step"),
         Binding("left", "back", "Back"),
         Binding("plus", "faster", "Faster"),
@@ -50,19 +42,7 @@ class DemoScreen(LessonScreen):
         Binding("d", "what_if('direct')", "Direct call"),
         Binding("escape", "home", "Home"),
         Binding("r", "restart", "Restart", show=False),
-        Binding("a", "pause", "Pause", show=False),
-        Binding("tab", "nothing", show=False, priority=True),
-        Binding("k", "nothing", show=False),
-        Binding("n,p", "nothing", show=False, priority=True),
-        *(Binding(str(n), "nothing", show=False) for n in range(1, 10)),
     ]
-
-    def action_nothing(self) -> None:
-        """Keys of the lesson screen that the presenter layout does not use."""
-
-    def _ask_prediction(self, lesson_run: LessonRun) -> bool:
-        """No pop-up predictions in front of a class: class questions (c) are for that."""
-        return False
 
     def __init__(
         self,
@@ -73,74 +53,151 @@ class DemoScreen(LessonScreen):
         started: float,
         position: str = "",
     ) -> None:
-        super().__init__(lesson, pace=pace, quiz=quiz)
+        super().__init__()
+        self.lesson = lesson
+        self.quiz = quiz
+        self.driver = RunDriver(lesson, pace=pace)
         self.started = started
         self.lesson_position = position
+        """"lesson 2 of 3 · " when the demo has several lessons."""
         self.notes_shown = False
-        self.paused_by_instructor = False
         self.next_question = 0
         self.what_ifs: dict[str, tuple[str, Snapshot]] = {}
-        self._finished_ticks = 0
+        """The built-in what-ifs run so far: the code that ran and the final snapshot."""
+        self._moving_on: Timer | None = None
+        self.sub_title = lesson.title
 
+    # ------------------------------------------------------------------ what tests read
+    @property
+    def lesson_run(self) -> LessonRun | None:
+        """The real run being played."""
+        return self.driver.lesson_run
+
+    @property
+    def frame(self) -> Frame:
+        """The driver's state now."""
+        return self.driver.frame
+
+    @property
+    def position(self) -> int:
+        """Index of the stop on screen."""
+        return self.frame.view.position
+
+    @property
+    def steps_shown(self) -> int:
+        """How many table rows the stop on screen has reached."""
+        return self.frame.view.steps_shown
+
+    @property
+    def busy(self) -> bool:
+        """True while the real run moves to its next stop."""
+        return self.frame.busy
+
+    @property
+    def autoplaying(self) -> bool:
+        """True while the demo advances on its own."""
+        return self.frame.autoplaying
+
+    @property
+    def pace(self) -> float:
+        """Seconds between two stops."""
+        return self.frame.pace
+
+    # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
+        yield self.driver
+        yield RunStatus(self.lesson)
         with Horizontal(id="demo-top"):
             yield Digits("0/0", id="step-counter")
             with Vertical(id="demo-title"):
                 yield Static(Text(self.lesson.title, style="bold"), id="demo-lesson")
                 yield Static(id="elapsed")
-        yield Panel(f"Concept flow - {self.lesson.title}", id="flow")
-        yield Panel("Execution table", id="table")
-        yield Panel("Under the hood", id="hood")
+        yield LessonPanels(self.lesson, presenter=True)
         yield Static(id="notes", classes="-hidden")
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.autoplaying = True
-        self._restart_timer()
+        self.watch(self.driver, "frame", self._frame_changed)
+        self.driver.set_autoplay(True)
         self.set_interval(1.0, self._tick_clock)
+
+    def _frame_changed(self, frame: Frame) -> None:
+        self.query_one(RunStatus).frame = frame
+        self.query_one(LessonPanels).view = frame.view
+        self.query_one("#step-counter", Digits).update(
+            f"{frame.view.steps_shown}/{len(self.lesson.steps)}"
+        )
+        self._show_notes()
+        snapshot = frame.view.snapshot
+        self.post_message(
+            NotesChanged(
+                {
+                    "lesson": self.lesson.id,
+                    "title": self.lesson.title,
+                    "step": frame.view.steps_shown,
+                    "steps": len(self.lesson.steps),
+                    "stage": None if snapshot is None else str(snapshot.stage),
+                    "notes": self.current_notes(),
+                }
+            )
+        )
         self._tick_clock()
 
-    # ------------------------------------------------------------------ auto-advance
-    def _autoplay_tick(self) -> None:
-        if self.lesson_run is not None and self.lesson_run.finished and self._at_live_end():
-            self._finished_ticks += 1
-            if self._finished_ticks >= 2:  # let the end stay on screen for one more beat
-                self._stop_autoplay()
-                next_lesson = getattr(self.app, "demo_next_lesson", None)
-                if next_lesson is not None:
-                    next_lesson()
-            return
-        self.action_next()
+    @on(RunDriver.AutoplayEnded)
+    def _played_to_the_end(self) -> None:
+        # let the end stay on screen for one more beat, then the app moves the demo on
+        self._moving_on = self.set_timer(self.pace, lambda: self.post_message(DemoLessonOver()))
 
+    # ------------------------------------------------------------------ keys
     def action_pause(self) -> None:
-        """Pause or resume the automatic advance."""
-        self.paused_by_instructor = self.autoplaying
-        self.autoplaying = not self.autoplaying
-        self._restart_timer()
-        self.refresh_view()
+        """Pause or resume the automatic advance (at the end: stay on this lesson)."""
+        if self._moving_on is not None:
+            self._moving_on.stop()
+            self._moving_on = None
+            return
+        self.driver.toggle_autoplay()
+
+    def action_next(self) -> None:
+        """One stop on, by hand."""
+        self.driver.next()
+
+    def action_back(self) -> None:
+        """One stop back (recorded)."""
+        self.driver.back()
+
+    def action_faster(self) -> None:
+        """Shorten the pace."""
+        self.driver.faster()
+
+    def action_slower(self) -> None:
+        """Lengthen the pace."""
+        self.driver.slower()
+
+    def action_restart(self) -> None:
+        """Play the lesson again on a fresh real run."""
+        self.driver.restart()
+
+    def action_home(self) -> None:
+        """Back to the lesson list."""
+        self.app.pop_screen()
 
     def _hold(self) -> bool:
         """Pause while something is shown over the demo; True if it was running."""
         was_running = self.autoplaying
         if was_running:
-            self.autoplaying = False
-            self._restart_timer()
+            self.driver.set_autoplay(False)
         return was_running
 
     def _resume(self, was_running: bool) -> None:
         if was_running:
-            self.autoplaying = True
-            self._restart_timer()
-        self.refresh_view()
+            self.driver.set_autoplay(True)
 
     # ------------------------------------------------------------------ notes, questions, what-ifs
     def action_notes(self) -> None:
         """Show or hide the speaker notes of the current step."""
         self.notes_shown = not self.notes_shown
         self.query_one("#notes", Static).set_class(not self.notes_shown, "-hidden")
-        self.refresh_view()
+        self._show_notes()
 
     def action_class_question(self) -> None:
         """Ask the class the next quiz question, answer hidden, with a countdown."""
@@ -159,29 +216,21 @@ class DemoScreen(LessonScreen):
             self._show_what_if(name)
             return
         self.notify(f"What if: {WHAT_IFS[name].label} — running it for real…")
-        self._run_what_if(name)
+        self.driver.run_variant(name)
 
-    @work(thread=True, group="what-if", exit_on_error=False)
-    def _run_what_if(self, name: str) -> None:
-        try:
-            code, snapshot = run_what_if(self.lesson, name)
-        except (EngineError, LessonMismatch) as exc:
-            self.post_message(WhatIfDone(name, "", None, str(exc)))
+    @on(RunDriver.VariantDone)
+    def _what_if_done(self, message: RunDriver.VariantDone) -> None:
+        if message.outcome is None:
+            self.notify(f"The what-if failed: {message.failure}", severity="error")
             return
-        self.post_message(WhatIfDone(name, code, snapshot))
-
-    @on(WhatIfDone)
-    def _what_if_done(self, message: WhatIfDone) -> None:
-        if message.snapshot is None:
-            self.notify(f"The what-if failed: {message.reason}", severity="error")
-            return
-        self.what_ifs[message.name] = (message.code, message.snapshot)
+        self.what_ifs[message.name] = (message.outcome.plan.code, message.outcome.snapshot)
         self._show_what_if(message.name)
 
     def _show_what_if(self, name: str) -> None:
         code, snapshot = self.what_ifs[name]
         was_running = self._hold()
-        baseline = self.lesson_run.stops[-1] if self.lesson_run and self.lesson_run.stops else None
+        lesson_run = self.lesson_run
+        baseline = lesson_run.stops[-1] if lesson_run and lesson_run.stops else None
         screen = WhatIfScreen(WHAT_IFS[name], code, snapshot, baseline)
         self.app.push_screen(screen, lambda _: self._resume(was_running))
 
@@ -200,35 +249,17 @@ class DemoScreen(LessonScreen):
             )
         )
 
-    def refresh_view(self) -> None:
-        """The presenter panels, the big counter, the notes, and what the followers see."""
-        super().refresh_view()
-        if not self.query("#step-counter"):
-            return
-        total = len(self.lesson.steps)
-        self.query_one("#step-counter", Digits).update(f"{self.steps_shown}/{total}")
-        notes = self.current_notes()
+    def _show_notes(self) -> None:
         if self.notes_shown:
             self.query_one("#notes", Static).update(
-                Group(Text("Speaker notes", style="bold underline"), Text(notes))
+                Group(Text("Speaker notes", style="bold underline"), Text(self.current_notes()))
             )
-        publish = getattr(self.app, "publish_notes", None)
-        if publish is not None:
-            snapshot = self.snapshot
-            publish(
-                {
-                    "lesson": self.lesson.id,
-                    "title": self.lesson.title,
-                    "step": self.steps_shown,
-                    "steps": total,
-                    "stage": None if snapshot is None else str(snapshot.stage),
-                    "notes": notes,
-                }
-            )
-        if self.is_mounted:
-            self._tick_clock()
 
     def current_notes(self) -> str:
         """The notes of the step on screen (the first step's before the run starts)."""
-        steps = self.steps_shown
-        return self.lesson.steps[max(steps, 1) - 1].notes
+        return self.lesson.steps[max(self.steps_shown, 1) - 1].notes
+
+    # ------------------------------------------------------------------ closing
+    def shutdown(self) -> None:
+        """Stop the real run now (quitting, or leaving the screen)."""
+        self.driver.shutdown()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...content.summary import LessonSummary
+from ..messages import OpenLesson
 
 if TYPE_CHECKING:
     from ...progress.store import LessonProgress
@@ -37,9 +38,15 @@ class HomeScreen(Screen[None]):
         Binding("k", "quiz", "Quiz"),
     ]
 
-    def __init__(self, lessons: Sequence[LessonSummary]) -> None:
+    def __init__(
+        self,
+        lessons: Sequence[LessonSummary],
+        progress: Callable[[], Mapping[str, LessonProgress]] = dict,
+    ) -> None:
         super().__init__()
         self.lessons = lessons
+        self.progress = progress
+        """Reads the saved progress of every lesson (each time the screen shows)."""
         self.sub_title = "Choose a lesson"
 
     def compose(self) -> ComposeResult:
@@ -52,7 +59,7 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def _options(self) -> list[Option]:
-        all_progress: dict[str, LessonProgress] = getattr(self.app, "all_progress", dict)()
+        all_progress = self.progress()
         options = []
         for lesson in self.lessons:
             label = Text()
@@ -82,15 +89,11 @@ class HomeScreen(Screen[None]):
         lessons = self.query_one("#lessons", OptionList)
         if lessons.highlighted is not None:
             option = lessons.get_option_at_index(lessons.highlighted)
-            open_lesson = getattr(self.app, "open_lesson", None)
-            if open_lesson is not None:
-                open_lesson(str(option.id), quiz=True)
+            self.post_message(OpenLesson(str(option.id), quiz=True))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._open(str(event.option.id))
 
     def _open(self, lesson_id: str) -> None:
-        open_lesson = getattr(self.app, "open_lesson", None)
-        if open_lesson is not None:
-            open_lesson(lesson_id)
+        self.post_message(OpenLesson(lesson_id))

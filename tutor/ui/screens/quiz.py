@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from ...content.models import ChoiceQuestion, Lesson, OrderQuestion, PredictQuestion, Quiz
-from ...engine import EngineError, RunClosed
-from ...player.lesson_run import LessonMismatch
-from ...player.quiz import Feedback, QuizSession, shown_order
+from ...player.quiz import QuizSession, shown_order
 from ...render.table import execution_table
+from ..messages import QuizFinished
 from ..widgets.panel import Panel
+from ..workers import outcome
 from .feedback import FeedbackScreen
-
-
-@dataclass
-class QuestionReady(Message):
-    """The real run is where the current question is asked."""
-
-    session: QuizSession
-
-
-@dataclass
-class AnswerGraded(Message):
-    """An answer was graded (against the real run where that decides)."""
-
-    session: QuizSession
-    feedback: Feedback
-
-
-@dataclass
-class QuizFailed(Message):
-    """The quiz's real run could not go on."""
-
-    session: QuizSession
-    reason: str
 
 
 class QuizScreen(Screen[None]):
@@ -87,54 +61,47 @@ class QuizScreen(Screen[None]):
         self.refresh_view()
         self._prepare_in_thread(self.session)
 
-    @work(thread=True, group="quiz", exit_on_error=False)
     def _prepare_in_thread(self, session: QuizSession) -> None:
-        try:
+        def prepare() -> tuple[QuizSession, None]:
             session.prepare()
-        except RunClosed:
-            return
-        except (EngineError, LessonMismatch) as exc:
-            self.post_message(QuizFailed(session, str(exc)))
-            return
-        self.post_message(QuestionReady(session))
+            return session, None
 
-    @work(thread=True, group="quiz", exit_on_error=False)
+        self.run_worker(
+            prepare, name="prepare", group="quiz", thread=True,
+            exit_on_error=False,
+        )  # fmt: skip
+
     def _grade_in_thread(self, session: QuizSession, given: str | list[int]) -> None:
-        try:
-            feedback = session.answer(given)
-        except RunClosed:
+        self.run_worker(
+            lambda: (session, session.answer(given)), name="grade", group="quiz", thread=True,
+            exit_on_error=False,
+        )  # fmt: skip
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place the quiz's thread workers end: a question ready, an answer graded, or
+        the run's failure in words."""
+        ended = outcome(event.worker)
+        if ended is None or event.worker.name == "close":
             return
-        except (EngineError, LessonMismatch, ValueError) as exc:
-            self.post_message(QuizFailed(session, str(exc)))
+        if ended.failure is not None:
+            self.busy = False
+            self.failure = ended.failure
+            self.refresh_view()
             return
-        self.post_message(AnswerGraded(session, feedback))
-
-    @on(QuestionReady)
-    def _ready(self, message: QuestionReady) -> None:
-        if message.session is self.session:
-            self.busy = False
-            self.refresh_view()
-
-    @on(QuizFailed)
-    def _failed(self, message: QuizFailed) -> None:
-        if message.session is self.session:
-            self.busy = False
-            self.failure = message.reason
-            self.refresh_view()
-
-    @on(AnswerGraded)
-    def _graded(self, message: AnswerGraded) -> None:
-        if message.session is not self.session:
+        session, feedback = ended.result
+        if session is not self.session:
             return
         self.busy = False
-        self.app.push_screen(FeedbackScreen(message.feedback), lambda _: self._next())
+        if event.worker.name == "grade":
+            self.app.push_screen(FeedbackScreen(feedback), lambda _: self._next())
+        else:
+            self.refresh_view()
 
     def _next(self) -> None:
         if self.session.finished:
             correct, total = self.session.score
-            record = getattr(self.app, "record_quiz", None)
-            if record is not None and self.session.only is None:
-                record(self.lesson.id, correct, total)
+            if self.session.only is None:
+                self.post_message(QuizFinished(self.lesson.id, correct, total))
             self.refresh_view()
         else:
             self._prepare()
@@ -203,9 +170,8 @@ class QuizScreen(Screen[None]):
         """Back to where the quiz was opened from."""
         self.app.pop_screen()
 
-    @work(thread=True, group="closing", exit_on_error=False)
     def _close_in_background(self, session: QuizSession) -> None:
-        session.close()
+        self.run_worker(session.close, name="close", group="closing", thread=True)
 
     # ------------------------------------------------------------------ drawing
     def refresh_view(self) -> None:
@@ -238,7 +204,7 @@ class QuizScreen(Screen[None]):
             if self.show_hint:
                 hinted = getattr(session.current, "hint_step", None)
         table = execution_table(self.lesson, results, hinted=hinted)
-        self.query_one("#quiz-table", Panel).show(table)
+        self.query_one("#quiz-table", Panel).update(table)
 
     def _question_view(self) -> RenderableType:
         index, question = self.session.current_index, self.session.current

@@ -1,15 +1,24 @@
-"""A bordered panel that shows one Rich renderable, re-rendered when its data changes."""
+"""A bordered panel that draws a Rich renderable from its data, again only when the data changes."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable
+from typing import Any
 
 from rich.console import RenderableType
+from textual.reactive import reactive
 from textual.widgets import Static
+
+_NOTHING_YET = object()
+"""Data no real value equals, so that the first data set is always drawn (None included)."""
 
 
 class Panel(Static):
-    """A titled box around a renderable (the flow, the table, the tracker...)."""
+    """A titled box (the flow, the table, the tracker...) drawn by `draw(data)`.
+
+    Set `data` to what the panel shows; equal data is not drawn again (Textual's reactive compares
+    it), so a key that moves nothing in this panel costs nothing here.
+    """
 
     DEFAULT_CSS = """
     Panel {
@@ -21,14 +30,21 @@ class Panel(Static):
     }
     """
 
-    def __init__(self, title: str, *, id: str | None = None) -> None:
+    data: reactive[Any] = reactive(_NOTHING_YET, init=False, layout=True)
+    """What the panel shows, passed to `draw`."""
+
+    def __init__(
+        self,
+        title: str,
+        draw: Callable[[Any], RenderableType] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__("", id=id)
         self.border_title = title
-        self._shown_key: Hashable = object()
+        self._draw = draw
 
-    def show(self, renderable: RenderableType, key: Hashable = None) -> None:
-        """Replace what the panel shows; with a `key` equal to the last one, do nothing."""
-        if key is not None and key == self._shown_key:
-            return
-        self._shown_key = key if key is not None else object()
-        self.update(renderable)
+    def watch_data(self, data: Any) -> None:
+        """Draw the new data."""
+        if self._draw is not None:
+            self.update(self._draw(data))

@@ -1,0 +1,51 @@
+"""The status line above a lesson: where the run is, what it just did, and what keys do next."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ...content.models import Lesson
+from ...player.navigator import View
+from .run_driver import Frame
+
+
+def status_text(frame: Frame, total_steps: int) -> Text:
+    """One line: the stop on screen and its detail, the step count, autoplay and the end."""
+    if frame.failure:
+        return Text(f"✖ {frame.failure} — press r to restart", style="bold red")
+    view = frame.view
+    lesson_run = view.lesson_run
+    if lesson_run is None:
+        return Text("Starting a real Celery app…", style="italic")
+    if frame.busy:
+        return Text("⏳ the real run is moving to its next stage…", style="italic")
+    snapshot = view.snapshot
+    if snapshot is None:
+        return Text("Ready: a real Celery app is waiting. Press → to start, ? for help.")
+    live = "" if view.at_live_end else " (replay)"
+    text = Text(f"Stage {view.position + 1}{live}: ", style="bold")
+    where = "" if snapshot.stop.thread in ("", "-") else f" in {snapshot.stop.thread}"
+    text.append(f"{snapshot.stage}{where} — {snapshot.stop.detail}")
+    autoplay = f" · autoplay every {frame.pace:g} s" if frame.autoplaying else ""
+    done = ""
+    if lesson_run.finished and view.at_live_end:
+        done = " · run finished: r restarts, esc goes home"
+    text.append(f"   [step {view.steps_shown}/{total_steps}{autoplay}{done}]", style="dim")
+    return text
+
+
+class RunStatus(Static):
+    """The status line, drawn from the driver's frame."""
+
+    frame: reactive[Frame] = reactive(Frame(View(None, -1)))
+    """The driver's state to describe."""
+
+    def __init__(self, lesson: Lesson) -> None:
+        super().__init__(id="status")
+        self.lesson = lesson
+
+    def watch_frame(self, frame: Frame) -> None:
+        """Say where the run is now."""
+        self.update(status_text(frame, len(self.lesson.steps)))
