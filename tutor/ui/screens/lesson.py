@@ -37,7 +37,7 @@ class LessonScreen(Screen[None]):
         Binding("tab", "next_view", "Views", priority=True),
         Binding("k", "quiz", "Quiz"),
         Binding("escape", "home", "Home"),
-        *(Binding(str(n), f"moment({n})", show=False) for n in range(1, 10)),
+        *(Binding(str(n), f"key_moment({n})", show=False) for n in range(1, 10)),
     ]
 
     def __init__(
@@ -186,7 +186,7 @@ class LessonScreen(Screen[None]):
         """Back to the lesson list."""
         self.app.pop_screen()
 
-    def action_moment(self, number: int) -> None:
+    def action_key_moment(self, number: int) -> None:
         """Make key moment `number` happen: go to its step (and run its variant)."""
         if number > len(self.lesson.key_moments):
             return
