@@ -30,7 +30,7 @@ class Panel(Static):
     }
     """
 
-    data: reactive[Any] = reactive(_NOTHING_YET, init=False, layout=True)
+    data: reactive[Any] = reactive(_NOTHING_YET, init=False)
     """What the panel shows, passed to `draw`."""
 
     def __init__(
