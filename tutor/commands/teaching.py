@@ -53,6 +53,11 @@ def demo(
         check_lesson_id(summaries, lesson_id)
     if pace <= 0:
         raise TutorError("--pace must be more than 0 seconds", EXIT_USAGE)
+    if socket is None:
+        try:
+            socket = default_socket_path()
+        except OSError as exc:  # the demo goes on; only its notes cannot be followed
+            print(f"tutor: speaker notes cannot be followed: {exc}", file=streams().err)
     app = TutorApp(
         None,
         pace=pace,
@@ -60,7 +65,7 @@ def demo(
         progress=open_store(data_dir, learner),
         demo=chosen,
         loop=loop,
-        notes_socket=socket or default_socket_path(),
+        notes_socket=socket,
     )
     app.run()
     return app.return_code or EXIT_OK
@@ -85,7 +90,10 @@ def notes(socket: Path | None, wait: float) -> int:
     from ..demo.notes import NoDemoRunning, default_socket_path, follow
 
     out = streams().out
-    path = socket or default_socket_path()
+    try:
+        path = socket or default_socket_path()
+    except OSError as exc:
+        raise TutorError(f"speaker notes cannot be followed: {exc}") from None
     try:
         print(f"Following the demo's speaker notes ({path}); Ctrl+C stops.", file=out, flush=True)
         for update in follow(path, wait=max(0.0, wait)):
