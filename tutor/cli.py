@@ -135,10 +135,10 @@ def main(
     try:
         code = cli.main(args, prog_name="tutor", standalone_mode=False, obj=where)
     except click.ClickException as exc:  # a usage error: an unknown option, a missing argument
-        message = exc.format_message().rstrip(".")
-        message = message[:1].lower() + message[1:]
+        message = exc.format_message()
+        message = message[:1].lower() + message[1:] + ("" if message.endswith((".", ")")) else ".")
         context = getattr(exc, "ctx", None)
-        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        hint = f" See '{context.command_path} --help'." if context is not None else ""
         print(f"tutor: {message}{hint}", file=where.err)
         return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
     except click.Abort:
