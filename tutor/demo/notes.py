@@ -146,9 +146,9 @@ class NotesPublisher:
         self._thread.start()
 
     def _accept(self) -> None:
-        while self._server is not None:
+        while (server := self._server) is not None:
             try:
-                client, _ = self._server.accept()
+                client, _ = server.accept()
             except TimeoutError:
                 continue
             except OSError:
@@ -179,6 +179,9 @@ class NotesPublisher:
 
     def _admit(self, client: socket.socket) -> None:
         with self._lock:
+            if self._server is None:  # closed meanwhile: the follower sees the demo end
+                client.close()
+                return
             self._clients.append(client)
             if self._last is not None:
                 self._send(client, self._last)
@@ -203,7 +206,8 @@ class NotesPublisher:
 
     def close(self) -> None:
         """Stop serving and remove the endpoint."""
-        server, self._server = self._server, None
+        with self._lock:
+            server, self._server = self._server, None
         if server is not None:
             server.close()
         with self._lock:
