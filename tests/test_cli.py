@@ -152,3 +152,35 @@ def test_demo_refuses_a_wrong_lesson_id_and_a_bad_pace():
     assert code == 2 and "no lesson called 'dealy'" in err
     code, _, err = _run("demo", "delay", "--pace", "0")
     assert code == 2 and "--pace must be more than 0" in err
+
+
+def test_a_lesson_id_alone_takes_the_run_options_too():
+    code, out, _ = _run("delay", "--narrate")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("Step 5 of 5: Result stored or ignored.")
+
+
+def test_a_wrong_option_is_one_line_naming_the_help_and_exit_2():
+    code, out, err = _run("run", "delay", "--plian")
+    assert code == 2 and out == ""
+    assert err.startswith("tutor: no such option '--plian'") and err.count("\n") == 1
+    assert "'--plain'" in err and "See 'tutor run --help'." in err
+    code, _, err = _run("progress", "--reset", "--export", "x.json")
+    assert code == 2 and err.count("\n") == 1 and "one at a time" in err
+
+
+def test_python_dash_m_tutor_is_the_tutor_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    from importlib.metadata import version
+
+    assert done.stdout == f"tutor {version('celery-tutor')}\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor", "list"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stdout.split()[0] == "delay"

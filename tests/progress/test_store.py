@@ -119,6 +119,16 @@ def test_export_then_import_merges_without_losing_anything(tmp_path: Path):
             '"attempts": -1}]}',
             "lessons[0].attempts: a whole number ≥ 0 is required",
         ),
+        (
+            '{"format": "celery-tutor-progress", "version": 1, "lessons": [3]}',
+            "lessons[0].lesson_id: text required",
+        ),
+        (
+            '{"format": "celery-tutor-progress", "version": 1, "lessons": [{"lesson_id": "delay"}, '
+            '{"lesson_id": "delay", "best_correct": 3}]}',
+            "lessons[1]: best_correct and best_total go together",
+        ),
+        ('{"format": "celery-tutor-progress", "version": 9}', "version: 9 is not one"),
     ],
 )
 def test_a_malformed_import_is_refused_and_changes_nothing(tmp_path: Path, content, message):

@@ -1,70 +1,67 @@
-"""Lessons and quizzes as validated data: what a lesson file may say, and what each field means."""
+"""Lessons as validated data: what a lesson file may say, and what each field means.
+
+The quiz models live in `quiz_models`, the field types both share in `fields`; both are
+re-exported here, so `from tutor.content.models import Quiz` keeps working.
+"""
 
 from __future__ import annotations
 
-import string
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..engine.errors import SampleError
-from ..engine.sample import SampleProgram
 from ..engine.stages import Stage
-
-FORMAT_VERSION = 1
-
-PLACEHOLDER_ROOTS = frozenset(
-    {
-        "task",
-        "tasks",
-        "call",
-        "calls",
-        "queue",
-        "depth",
-        "worker",
-        "workers",
-        "stop",
-        "backend",
-        "task_names",
-        "caller",
-        "elapsed_ms",
-    }
+from .fields import (
+    FORMAT_VERSION,
+    PLACEHOLDER_ROOTS,
+    NonEmpty,
+    StopPattern,
+    Template,
+    check_stop_pattern,
+    check_template,
+    parse_sample,
+    stop_matches,
 )
-"""Names a step's text may use in {placeholders}; each is filled from the real run's snapshot."""
+from .fields import Strict as _Strict
+from .quiz_models import (
+    Choice,
+    ChoiceQuestion,
+    OrderItem,
+    OrderQuestion,
+    PredictQuestion,
+    Question,
+    Quiz,
+)
 
-NonEmpty = Annotated[str, Field(min_length=1)]
-
-
-def parse_sample(code: str) -> SampleProgram:
-    """Parse sample code; a syntax error becomes a ValueError naming the line."""
-    try:
-        return SampleProgram.parse(code, "sample")
-    except SampleError as exc:
-        raise ValueError(str(exc).removeprefix("sample: ")) from None
-
-
-def check_template(text: str) -> str:
-    """Reject text whose {placeholders} are malformed or name something the snapshot lacks."""
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise ValueError(f"malformed placeholder: {exc}") from None
-    for _, field_name, _, _ in parts:
-        if field_name is None:
-            continue
-        root = field_name.split(".", 1)[0].split("[", 1)[0]
-        if root not in PLACEHOLDER_ROOTS:
-            allowed = ", ".join(sorted(PLACEHOLDER_ROOTS))
-            raise ValueError(f"unknown placeholder {{{field_name}}} (use one of: {allowed})")
-    return text
-
-
-Template = Annotated[str, Field(min_length=1), AfterValidator(check_template)]
-"""Text with {placeholders} filled from the real run."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = [
+    "FORMAT_VERSION",
+    "PLACEHOLDER_ROOTS",
+    "Choice",
+    "ChoiceQuestion",
+    "CourseIndex",
+    "FlowBox",
+    "KeyMoment",
+    "Lesson",
+    "NonEmpty",
+    "OrderItem",
+    "OrderQuestion",
+    "PredictQuestion",
+    "Question",
+    "Quiz",
+    "RunSetup",
+    "Sample",
+    "Step",
+    "StopPattern",
+    "Template",
+    "TrackedVariable",
+    "TrackerColumn",
+    "Variant",
+    "WorkerSetup",
+    "check_stop_pattern",
+    "check_template",
+    "parse_sample",
+    "stop_matches",
+]
 
 
 class WorkerSetup(_Strict):
@@ -117,27 +114,6 @@ class Variant(_Strict):
         if code is not None:
             parse_sample(code)
         return code
-
-
-def check_stop_pattern(pattern: str) -> str:
-    """Accept "stage" or "stage@thread-prefix" (e.g. "executing@worker")."""
-    stage, _, thread = pattern.partition("@")
-    if stage not in {s.value for s in Stage}:
-        known = ", ".join(s.value for s in Stage)
-        raise ValueError(f"unknown stage {stage!r} (use one of: {known})")
-    if "@" in pattern and not thread:
-        raise ValueError(f"{pattern!r}: name a thread after '@' (main-app, worker...)")
-    return pattern
-
-
-StopPattern = Annotated[str, AfterValidator(check_stop_pattern)]
-"""A stage, optionally limited to threads whose name starts with the text after '@'."""
-
-
-def stop_matches(pattern: str, stage: Stage, thread: str) -> bool:
-    """Whether a stop (its stage and thread) matches a StopPattern."""
-    wanted, _, prefix = pattern.partition("@")
-    return stage.value == wanted and thread.startswith(prefix)
 
 
 class FlowBox(_Strict):
@@ -238,112 +214,6 @@ class Lesson(_Strict):
                     f"key_moments[{index}].variant: no variant named {moment.variant!r} "
                     f"(defined: {known})"
                 )
-        return self
-
-
-class Choice(_Strict):
-    """One answer of a multiple-choice question."""
-
-    key: Annotated[str, Field(pattern=r"^[A-Z]$")]
-    text: NonEmpty
-
-
-class ChoiceQuestion(_Strict):
-    """A multiple-choice question with a hint and an explanation."""
-
-    kind: Literal["choice"]
-    prompt: NonEmpty
-    choices: list[Choice] = Field(min_length=2)
-    answer: Annotated[str, Field(pattern=r"^[A-Z]$")]
-    hint: NonEmpty
-    hint_step: int | None = Field(default=None, ge=1)
-    """The step of the execution table the hint points at (highlighted there)."""
-    explanation: NonEmpty
-
-    @model_validator(mode="after")
-    def _answer_is_a_choice(self) -> ChoiceQuestion:
-        keys = _unique_keys(self.choices)
-        if self.answer not in keys:
-            raise ValueError(f"answer: {self.answer!r} is not one of the choices {keys}")
-        return self
-
-
-def _unique_keys(choices: list[Choice]) -> list[str]:
-    keys = [choice.key for choice in choices]
-    if len(set(keys)) != len(keys):
-        raise ValueError("choices: two choices share a key")
-    return keys
-
-
-class PredictQuestion(_Strict):
-    """Predict, then observe: asked before the run enters a step, graded against what it shows.
-
-    There is no answer key in the file: the right choice is whichever one the real run produces.
-    """
-
-    kind: Literal["predict"]
-    prompt: NonEmpty
-    before_step: int = Field(ge=1)
-    """Asked when the run is about to enter this step of the execution table."""
-    observe: Template
-    """What the real run shows at that step, e.g. "{task.state}" or "{queue.depth}"."""
-    choices: list[Choice] = Field(min_length=2)
-    hint: NonEmpty
-    explanation: Template
-
-    @model_validator(mode="after")
-    def _keys(self) -> PredictQuestion:
-        _unique_keys(self.choices)
-        return self
-
-
-class OrderItem(_Strict):
-    """One thing to put in order, tied to the run stage where it really happens."""
-
-    text: NonEmpty
-    stage: StopPattern
-
-
-class OrderQuestion(_Strict):
-    """Put the stages in order: graded against the order they happened in the real run."""
-
-    kind: Literal["order"]
-    prompt: NonEmpty
-    items: list[OrderItem] = Field(min_length=3, max_length=9)
-    hint: NonEmpty
-    explanation: NonEmpty
-
-
-Question = Annotated[ChoiceQuestion | PredictQuestion | OrderQuestion, Field(discriminator="kind")]
-
-
-class Quiz(_Strict):
-    """A lesson's quiz."""
-
-    format_version: Literal[1]
-    lesson: NonEmpty
-    questions: list[Question] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _predictions_come_first(self) -> Quiz:
-        # a prediction needs the run still before its step; grading an order needs the whole run
-        seen_order = False
-        last_step = 0
-        for index, question in enumerate(self.questions):
-            if isinstance(question, OrderQuestion):
-                seen_order = True
-            elif isinstance(question, PredictQuestion):
-                if seen_order:
-                    raise ValueError(
-                        f"questions[{index}]: a predict question must come before every order "
-                        "question (grading an order runs the lesson to its end)"
-                    )
-                if question.before_step < last_step:
-                    raise ValueError(
-                        f"questions[{index}].before_step: predictions must go forward through "
-                        f"the run ({question.before_step} comes after {last_step})"
-                    )
-                last_step = question.before_step
         return self
 
 

@@ -1,22 +1,21 @@
 """The learner's progress, in SQLite: lessons completed, best quiz score, attempts, last step.
 
-Every change is one SQL statement that updates relative to what is stored (attempts + 1, the better
-of two scores), inside SQLite's own transactions, in WAL mode: two tutors open at once lose
-nothing, and a process killed mid-write loses at most the change in flight. A file that is not a
-readable progress database (corrupt, or written by a newer tutor) is moved aside, never deleted,
-and a fresh one is started; the caller gets a notice to show.
+Every change updates relative to what is stored (attempts + 1, the better of two scores), in one
+SQLite transaction, in WAL mode: two tutors open at once lose nothing, and a process killed
+mid-write loses at most the change in flight. A file that is not a readable progress database
+(corrupt, or written by a newer tutor) is moved aside, never deleted, and a fresh one is started;
+the caller gets a notice to show. Export and import: `transfer`.
 """
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,17 @@ DATA_ENV = "TUTOR_DATA_DIR"
 LEARNER_ENV = "TUTOR_LEARNER"
 """Environment variable naming the learner (default: the login name)."""
 FILE_NAME = "progress.db"
-EXPORT_FORMAT = "celery-tutor-progress"
+
+KEEP_BETTER_SCORE = (
+    "best_total = CASE WHEN :correct IS NOT NULL AND (best_correct IS NULL "
+    "OR :correct * best_total > best_correct * :total) THEN :total ELSE best_total END, "
+    "best_correct = CASE WHEN :correct IS NOT NULL AND (best_correct IS NULL "
+    "OR :correct * best_total > best_correct * :total) THEN :correct ELSE best_correct END"
+)
+"""SET clause: keep the better of the stored score and (:correct, :total); a null score loses."""
+
+Change = tuple[str, str, dict[str, Any]]
+"""One change to a lesson's row: (lesson id, SET clause, its named values)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS progress (
@@ -182,38 +191,47 @@ class ProgressStore:
         }
 
     # ------------------------------------------------------------------ writing
-    def _upsert(self, lesson_id: str, assignments: str, values: tuple[Any, ...]) -> None:
+    def apply(self, changes: Iterable[Change]) -> None:
+        """Apply changes in one transaction: each creates its lesson's row if new, then updates it
+        relative to what is stored. Either all are saved or, on any error, none."""
         with self._connect() as db:
-            db.execute(
-                "INSERT INTO progress (learner, lesson_id, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (learner, lesson_id) DO NOTHING",
-                (self.learner, lesson_id, _now()),
-            )
-            db.execute(
-                f"UPDATE progress SET {assignments}, updated_at = ? "
-                "WHERE learner = ? AND lesson_id = ?",
-                (*values, _now(), self.learner, lesson_id),
-            )
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for lesson_id, assignments, values in changes:
+                    where = {
+                        **values,
+                        "learner": self.learner,
+                        "lesson_id": lesson_id,
+                        "now": _now(),
+                    }
+                    db.execute(
+                        "INSERT INTO progress (learner, lesson_id, updated_at) "
+                        "VALUES (:learner, :lesson_id, :now) "
+                        "ON CONFLICT (learner, lesson_id) DO NOTHING",
+                        where,
+                    )
+                    db.execute(
+                        f"UPDATE progress SET {assignments}, updated_at = :now "
+                        "WHERE learner = :learner AND lesson_id = :lesson_id",
+                        where,
+                    )
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def record_step(self, lesson_id: str, step: int) -> None:
         """Remember the last step the learner reached in a lesson."""
-        self._upsert(lesson_id, "last_step = ?", (step,))
+        self.apply([(lesson_id, "last_step = :step", {"step": step})])
 
     def record_completed(self, lesson_id: str) -> None:
         """Mark a lesson as completed (it stays completed)."""
-        self._upsert(lesson_id, "completed = 1", ())
+        self.apply([(lesson_id, "completed = 1", {})])
 
     def record_quiz(self, lesson_id: str, correct: int, total: int) -> None:
         """Count a quiz attempt and keep the better of the two scores."""
-        self._upsert(
-            lesson_id,
-            "attempts = attempts + 1, "
-            "best_total = CASE WHEN best_correct IS NULL OR ? * best_total > best_correct * ? "
-            "THEN ? ELSE best_total END, "
-            "best_correct = CASE WHEN best_correct IS NULL OR ? * best_total > best_correct * ? "
-            "THEN ? ELSE best_correct END",
-            (correct, total, total, correct, total, correct),
-        )
+        assignments = f"attempts = attempts + 1, {KEEP_BETTER_SCORE}"
+        self.apply([(lesson_id, assignments, {"correct": correct, "total": total})])
 
     def reset(self) -> None:
         """Forget this learner's progress."""
@@ -223,105 +241,16 @@ class ProgressStore:
     # ------------------------------------------------------------------ export / import
     def export_json(self, target: Path) -> None:
         """Write this learner's progress to a JSON file."""
-        data = {
-            "format": EXPORT_FORMAT,
-            "version": SCHEMA_VERSION,
-            "learner": self.learner,
-            "lessons": [asdict(progress) for progress in self.all().values()],
-        }
-        try:
-            target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise ProgressError(f"cannot write {target}: {exc.strerror}") from None
+        from .transfer import export_json
+
+        export_json(self, target)
 
     def import_json(self, source: Path) -> int:
         """Merge a JSON export into this learner's progress (nothing is lost on either side).
 
-        The whole file is checked first: a malformed file changes nothing.
+        The whole file is checked first: a malformed file changes nothing. Returns the number of
+        lessons merged.
         """
-        entries = read_export(source)
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for entry in entries:
-                    db.execute(
-                        "INSERT INTO progress (learner, lesson_id, updated_at) VALUES (?, ?, ?) "
-                        "ON CONFLICT (learner, lesson_id) DO NOTHING",
-                        (self.learner, entry.lesson_id, _now()),
-                    )
-                    db.execute(
-                        "UPDATE progress SET completed = MAX(completed, ?), "
-                        "attempts = MAX(attempts, ?), last_step = MAX(last_step, ?), "
-                        "best_total = CASE WHEN ? IS NOT NULL AND (best_correct IS NULL "
-                        "OR ? * best_total > best_correct * ?) THEN ? ELSE best_total END, "
-                        "best_correct = CASE WHEN ? IS NOT NULL AND (best_correct IS NULL "
-                        "OR ? * best_total > best_correct * ?) THEN ? ELSE best_correct END "
-                        "WHERE learner = ? AND lesson_id = ?",
-                        (
-                            int(entry.completed),
-                            entry.attempts,
-                            entry.last_step,
-                            entry.best_correct,
-                            entry.best_correct,
-                            entry.best_total,
-                            entry.best_total,
-                            entry.best_correct,
-                            entry.best_correct,
-                            entry.best_total,
-                            entry.best_correct,
-                            self.learner,
-                            entry.lesson_id,
-                        ),
-                    )
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        return len(entries)
+        from .transfer import import_json
 
-
-def read_export(source: Path) -> list[LessonProgress]:
-    """Read and check a progress export; any problem is a ProgressError naming file and field."""
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProgressError(f"cannot read {source}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise ProgressError(f"{source}: not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise ProgressError(f"{source}: format: not a tutor progress export")
-    if not isinstance(data.get("version"), int) or data["version"] > SCHEMA_VERSION:
-        raise ProgressError(
-            f"{source}: version: {data.get('version')!r} is not one this tutor reads"
-        )
-    lessons = data.get("lessons")
-    if not isinstance(lessons, list):
-        raise ProgressError(f"{source}: lessons: a list is required")
-    entries = []
-    for index, item in enumerate(lessons):
-        where = f"{source}: lessons[{index}]"
-        if not isinstance(item, dict) or not isinstance(item.get("lesson_id"), str):
-            raise ProgressError(f"{where}.lesson_id: text required")
-        for name in ("attempts", "last_step"):
-            value = item.get(name, 0)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ProgressError(f"{where}.{name}: a whole number ≥ 0 is required")
-        for name in ("best_correct", "best_total"):
-            value = item.get(name)
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                raise ProgressError(f"{where}.{name}: a whole number or null is required")
-        if (item.get("best_correct") is None) != (item.get("best_total") is None):
-            raise ProgressError(f"{where}: best_correct and best_total go together")
-        if not isinstance(item.get("completed", False), bool):
-            raise ProgressError(f"{where}.completed: true or false is required")
-        entries.append(
-            LessonProgress(
-                item["lesson_id"],
-                item.get("completed", False),
-                item.get("best_correct"),
-                item.get("best_total"),
-                item.get("attempts", 0),
-                item.get("last_step", 0),
-            )
-        )
-    return entries
+        return import_json(self, source)

@@ -1,0 +1,7 @@
+"""`python -m tutor`: the same as the `tutor` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())

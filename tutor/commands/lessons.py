@@ -1,0 +1,120 @@
+"""The learner's commands: list the lessons, open the home screen, play a lesson, take a quiz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..defaults import EXIT_OK, PACE_DEFAULT
+from . import LESSON_HELP, TutorError, open_store, open_ui, saved_options, streams
+
+
+@click.command("list")
+def list_lessons() -> int:
+    """List the lessons, one a line, id first."""
+    from ..content.loader import load_course  # pydantic: only for the commands that validate
+
+    course = load_course()
+    out = streams().out
+    width = max(len(lesson_id) for lesson_id in course.ids)
+    for lesson in course:
+        print(
+            f"{lesson.id:<{width}}  {lesson.title}  ({lesson.level}, {lesson.duration})", file=out
+        )
+    return EXIT_OK
+
+
+@click.command()
+@saved_options
+def home(data_dir: Path | None, learner: str | None) -> int:
+    """Open the lesson list (what plain 'tutor' does)."""
+    return open_ui(open_store(data_dir, learner))
+
+
+@click.command(epilog=LESSON_HELP)
+@click.argument("lesson")
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="Print the whole lesson page (every section, values from the real run) and exit.",
+)
+@click.option(
+    "--narrate",
+    is_flag=True,
+    help="Print each stage of the real run as one plain sentence (screen readers, logs).",
+)
+@click.option("--answers", is_flag=True, help="With --plain: show the quiz answers too.")
+@click.option(
+    "--width", type=int, default=None, metavar="COLUMNS", help="With --plain: page width."
+)
+@click.option(
+    "--pace",
+    type=float,
+    default=PACE_DEFAULT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between stages when autoplay (key a) is on; + and - change it live.",
+)
+@saved_options
+def run(
+    lesson: str,
+    plain: bool,
+    narrate: bool,
+    answers: bool,
+    width: int | None,
+    pace: float,
+    data_dir: Path | None,
+    learner: str | None,
+) -> int:
+    """Play a lesson on a real Celery app.
+
+    A real in-memory Celery app runs the lesson's sample, stage by stage: in the terminal UI,
+    or printed with --plain or --narrate. 'tutor LESSON' is short for 'tutor run LESSON'.
+    """
+    if not (narrate or plain):
+        return open_ui(open_store(data_dir, learner), lesson, pace)
+    from ..content.loader import load_course
+
+    course = load_course()
+    found = course.lesson(lesson)
+    out, err = streams().out, streams().err
+    if narrate:
+        from ..plain import narrate_lesson
+
+        return narrate_lesson(found, out)
+    from ..plain import print_lesson_page
+
+    return print_lesson_page(found, course.quiz(found.id), out, err, width, answers)
+
+
+@click.command(epilog=LESSON_HELP)
+@click.argument("lesson")
+@click.option("--plain", is_flag=True, help="Print the questions and exit.")
+@click.option(
+    "--answers",
+    is_flag=True,
+    help="With --plain: the answers and explanations too (read from a real run).",
+)
+@saved_options
+def quiz(
+    lesson: str, plain: bool, answers: bool, data_dir: Path | None, learner: str | None
+) -> int:
+    """Take a lesson's quiz (graded against a real run).
+
+    Predictions and orderings are graded against what a real Celery run of the lesson does.
+    """
+    if not plain:
+        from ..content.summary import check_lesson_id, read_summaries
+
+        check_lesson_id(read_summaries(), lesson)
+        return open_ui(open_store(data_dir, learner), lesson, quiz=True)
+    from ..content.loader import load_course
+    from ..plain import print_quiz
+
+    course = load_course()
+    found = course.lesson(lesson)
+    questions = course.quiz(found.id)
+    if questions is None:
+        raise TutorError(f"lesson {found.id!r} has no quiz")
+    return print_quiz(found, questions, streams().out, streams().err, answers)

@@ -1,0 +1,123 @@
+"""The instructor's commands: `tutor demo`, `tutor notes` beside it, and `tutor serve`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from . import TutorError, open_store, saved_options, streams
+
+ENDPOINT = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command(
+    epilog="Keys: space pause/resume, ← → step, + - pace, s speaker notes, c class question "
+    "(v reveals), b/w/d what-if (backend off, worker stopped, direct call), q quit. Follow the "
+    "notes in another terminal with 'tutor notes'."
+)
+@click.argument("lessons", nargs=-1, metavar="[LESSON]...")
+@click.option(
+    "--pace", type=float, default=3.0, show_default=True, metavar="SECONDS", help="Per stage."
+)
+@click.option("--loop", is_flag=True, help="Start over after the last lesson.")
+@click.option(
+    "--socket",
+    type=ENDPOINT,
+    default=None,
+    help="Where 'tutor notes' connects (default: in your user runtime folder).",
+)
+@saved_options
+def demo(
+    lessons: tuple[str, ...],
+    pace: float,
+    loop: bool,
+    socket: Path | None,
+    data_dir: Path | None,
+    learner: str | None,
+) -> int:
+    """Instructor mode: real runs advance on their own.
+
+    Teach a class: the lessons' real runs (all of them unless you name some, in order) advance on
+    their own in a presenter layout (big step counter, high contrast).
+    """
+    from ..content.summary import check_lesson_id, read_summaries
+    from ..demo.notes import default_socket_path
+    from ..ui.app import TutorApp
+
+    summaries = read_summaries()
+    chosen = list(lessons) or [summary.id for summary in summaries]
+    for lesson_id in chosen:
+        check_lesson_id(summaries, lesson_id)
+    if pace <= 0:
+        raise TutorError("--pace must be more than 0 seconds", EXIT_USAGE)
+    if socket is None:
+        try:
+            socket = default_socket_path()
+        except OSError as exc:  # the demo goes on; only its notes cannot be followed
+            print(f"tutor: speaker notes cannot be followed: {exc}", file=streams().err)
+    app = TutorApp(
+        None,
+        pace=pace,
+        summaries=summaries,
+        progress=open_store(data_dir, learner),
+        demo=chosen,
+        loop=loop,
+        notes_socket=socket,
+    )
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+@click.command()
+@click.option("--socket", type=ENDPOINT, default=None, help="The demo's socket (or endpoint file).")
+@click.option(
+    "--wait",
+    type=float,
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for a demo to start (0: fail at once).",
+)
+def notes(socket: Path | None, wait: float) -> int:
+    """Follow a running demo's speaker notes in this terminal.
+
+    Prints the speaker notes of the step a running 'tutor demo' shows, as it moves (over a local
+    socket only this user can reach; nothing goes on the network).
+    """
+    from ..demo.notes import NoDemoRunning, default_socket_path, follow
+
+    out = streams().out
+    try:
+        path = socket or default_socket_path()
+    except OSError as exc:
+        raise TutorError(f"speaker notes cannot be followed: {exc}") from None
+    try:
+        print(f"Following the demo's speaker notes ({path}); Ctrl+C stops.", file=out, flush=True)
+        for update in follow(path, wait=max(0.0, wait)):
+            step = f"step {update['step']} of {update['steps']}" if update["step"] else "start"
+            print(f"\n== {update['title']} · {step} · {update['stage'] or 'ready'} ==", file=out)
+            print(update["notes"], file=out, flush=True)
+    except NoDemoRunning as exc:
+        print(f"tutor: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (KeyboardInterrupt, BrokenPipeError):
+        return EXIT_OK  # the follower was stopped (Ctrl+C, or its output was closed)
+    print("\nThe demo ended.", file=out)
+    return EXIT_OK
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+def serve(host: str, port: int) -> int:
+    """Serve the tutor to web browsers (textual-serve).
+
+    Each browser tab gets its own tutor. No authentication: it listens on 127.0.0.1 unless you
+    pass --host.
+    """
+    from ..serve import serve as serve_tutor
+
+    return serve_tutor(host, port, streams().out)

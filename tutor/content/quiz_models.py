@@ -1,0 +1,126 @@
+"""A lesson's quiz as validated data: multiple choice, predict-then-observe, and ordering."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .fields import NonEmpty, StopPattern, Template
+from .fields import Strict as _Strict
+
+__all__ = [
+    "Choice",
+    "ChoiceQuestion",
+    "OrderItem",
+    "OrderQuestion",
+    "PredictQuestion",
+    "Question",
+    "Quiz",
+]
+
+
+class Choice(_Strict):
+    """One answer of a multiple-choice question."""
+
+    key: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    text: NonEmpty
+
+
+class ChoiceQuestion(_Strict):
+    """A multiple-choice question with a hint and an explanation."""
+
+    kind: Literal["choice"]
+    prompt: NonEmpty
+    choices: list[Choice] = Field(min_length=2)
+    answer: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    hint: NonEmpty
+    hint_step: int | None = Field(default=None, ge=1)
+    """The step of the execution table the hint points at (highlighted there)."""
+    explanation: NonEmpty
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> ChoiceQuestion:
+        keys = _unique_keys(self.choices)
+        if self.answer not in keys:
+            raise ValueError(f"answer: {self.answer!r} is not one of the choices {keys}")
+        return self
+
+
+def _unique_keys(choices: list[Choice]) -> list[str]:
+    keys = [choice.key for choice in choices]
+    if len(set(keys)) != len(keys):
+        raise ValueError("choices: two choices share a key")
+    return keys
+
+
+class PredictQuestion(_Strict):
+    """Predict, then observe: asked before the run enters a step, graded against what it shows.
+
+    There is no answer key in the file: the right choice is whichever one the real run produces.
+    """
+
+    kind: Literal["predict"]
+    prompt: NonEmpty
+    before_step: int = Field(ge=1)
+    """Asked when the run is about to enter this step of the execution table."""
+    observe: Template
+    """What the real run shows at that step, e.g. "{task.state}" or "{queue.depth}"."""
+    choices: list[Choice] = Field(min_length=2)
+    hint: NonEmpty
+    explanation: Template
+
+    @model_validator(mode="after")
+    def _keys(self) -> PredictQuestion:
+        _unique_keys(self.choices)
+        return self
+
+
+class OrderItem(_Strict):
+    """One thing to put in order, tied to the run stage where it really happens."""
+
+    text: NonEmpty
+    stage: StopPattern
+
+
+class OrderQuestion(_Strict):
+    """Put the stages in order: graded against the order they happened in the real run."""
+
+    kind: Literal["order"]
+    prompt: NonEmpty
+    items: list[OrderItem] = Field(min_length=3, max_length=9)
+    hint: NonEmpty
+    explanation: NonEmpty
+
+
+Question = Annotated[ChoiceQuestion | PredictQuestion | OrderQuestion, Field(discriminator="kind")]
+
+
+class Quiz(_Strict):
+    """A lesson's quiz."""
+
+    format_version: Literal[1]
+    lesson: NonEmpty
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _predictions_come_first(self) -> Quiz:
+        # a prediction needs the run still before its step; grading an order needs the whole run
+        seen_order = False
+        last_step = 0
+        for index, question in enumerate(self.questions):
+            if isinstance(question, OrderQuestion):
+                seen_order = True
+            elif isinstance(question, PredictQuestion):
+                if seen_order:
+                    raise ValueError(
+                        f"questions[{index}]: a predict question must come before every order "
+                        "question (grading an order runs the lesson to its end)"
+                    )
+                if question.before_step < last_step:
+                    raise ValueError(
+                        f"questions[{index}].before_step: predictions must go forward through "
+                        f"the run ({question.before_step} comes after {last_step})"
+                    )
+                last_step = question.before_step
+        return self
