@@ -12,6 +12,7 @@ functions that need them.
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,11 +39,34 @@ class Private:
     """What the tutor uses it for."""
     set_in: str = "__init__"
     """For an instance attribute: the method of the class that assigns it."""
+    spelled: str = ""
+    """A regular expression for a direct use in code (see `pattern`), when the name alone is too
+    common to search for."""
 
     @property
     def name(self) -> str:
         """The last part of the path: the name code would spell."""
         return self.path.replace("/", ".").split(".")[-1] if self.kind != "file" else self.path
+
+    @property
+    def pattern(self) -> str | None:
+        """A regular expression matching a direct use of this name in code, or None when the name
+        is too common to search for (a public-looking attribute such as `queues`)."""
+        if self.spelled:
+            return self.spelled
+        if self.kind == "file":
+            leaf = self.path.split("/")[-1]
+            return re.escape(leaf) if "." in leaf else None
+        private_module = next((p for p in self.module.split(".") if p.startswith("_")), None)
+        if private_module is not None:
+            parent = self.module.split(private_module)[0].rstrip(".")
+            return (
+                rf"\b{re.escape(self.module)}\b"
+                rf"|\bfrom\s+{re.escape(parent)}\s+import\b.*\b{private_module}\b"
+            )
+        if self.name.startswith("_"):
+            return rf"(\.|\bdef\s+|\bimport\s+|,\s*){self.name}\b"
+        return None
 
     @property
     def label(self) -> str:
@@ -80,18 +104,23 @@ PRIVATE: tuple[Private, ...] = (
     Private("celery.utils.timer2", "Timer._next_entry", "callable",
             "tutor.engine.timer.RunTimer's loop applies due entries through it"),
     Private("celery.utils.timer2", "Timer.not_empty", "instance attribute",
-            "RunTimer waits on this condition (not sleep) so stop() wakes it"),
+            "RunTimer waits on this condition (not sleep) so stop() wakes it",
+            spelled=r"\.not_empty\b"),
     Private("celery.utils.timer2", "Timer.scheduler", "instance attribute",
-            "RunTimer's loop primes the schedule iterator _next_entry reads", set_in="run"),
+            "RunTimer's loop primes the schedule iterator _next_entry reads", set_in="run",
+            spelled=r"\.scheduler\b"),
     Private("celery.utils.timer2", "Timer.running", "instance attribute",
-            "RunTimer's loop says it runs, as Timer.run does", set_in="run"),
+            "RunTimer's loop says it runs (and stopped), as Timer.run does", set_in="run",
+            spelled=r"\.running\b"),
     # --- kombu's memory transport, overridden per run
     Private(_MEMORY, "Channel.queues", "attribute",
             "the memory transport's process-global queues; a RunChannel shadows it per run"),
-    Private(_MEMORY, "Transport.global_state", "attribute",
-            "the memory transport's process-global bindings; a RunTransport uses its run's own"),
+    Private(_MEMORY, "Transport.state", "instance attribute",
+            "the memory transport's bindings (its process-global `global_state`); a RunTransport "
+            "sets its run's own instead"),
     Private("kombu.transport.virtual", "BrokerState", "class",
-            "the bindings store each run owns instead of the global one"),
+            "the bindings store each run owns instead of the global one",
+            spelled=r"\bBrokerState\b"),
     Private(_MEMORY, "Channel._has_queue", "override", _RUN_CHANNEL),
     Private(_MEMORY, "Channel._new_queue", "override", _RUN_CHANNEL),
     Private(_MEMORY, "Channel._queue_for", "override", _RUN_CHANNEL),
@@ -112,14 +141,15 @@ PRIVATE: tuple[Private, ...] = (
     # --- kombu's global pools
     Private("kombu.pools", "producers", "attribute",
             "Celery's producer pools live here for the life of the process: a closed run's are "
-            "dropped"),
-    Private("kombu.pools", "connections", "attribute", "the connection pools, likewise"),
+            "dropped", spelled=r"\bpools\.producers\b|\bfrom\s+kombu\s+import\s+pools\b"),
+    Private("kombu.pools", "connections", "attribute", "the connection pools, likewise",
+            spelled=r"\bpools\.connections\b|\bfrom\s+kombu\s+import\s+pools\b"),
     Private("kombu.pools", "ProducerPool.connections", "instance attribute",
             "how a producer pool names its connection pool (to tell which run it serves)"),
     Private("kombu.connection", "ConnectionPool.connection", "instance attribute",
             "how a connection pool names its connection (to tell which run it serves)"),
     Private("kombu.resource", "Resource.force_close_all", "callable",
-            "closes a closed run's pools"),
+            "closes a closed run's pools", spelled=r"\.force_close_all\b"),
     # --- textual-serve's page
     Private("textual_serve", _PAGE, "file",
             "the page template `tutor serve` copies with its web font made local"),
@@ -197,6 +227,11 @@ def timer_begin(timer: Any) -> None:
     timer.scheduler = iter(timer.schedule)
 
 
+def timer_ended(timer: Any) -> None:
+    """What Celery's Timer.stop does last: mark it not running."""
+    timer.running = False
+
+
 def timer_next(timer: Any) -> float | None:
     """Apply the entries due now; return how long until the next one (Timer._next_entry)."""
     delay: float | None = timer._next_entry()
@@ -228,6 +263,13 @@ def unacked_messages(channel: Any) -> list[Any]:
         return []
     dirty = set(qos._dirty)
     return [message for tag, message in list(qos._delivered.items()) if tag not in dirty]
+
+
+def broker_state() -> Any:
+    """A new, empty store of exchanges and bindings, like the memory transport's global one."""
+    from kombu.transport import virtual
+
+    return virtual.BrokerState()
 
 
 # ---------------------------------------------------------------------- kombu: global pools

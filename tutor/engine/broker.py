@@ -70,7 +70,7 @@ class BrokerStore:
     def __init__(self, listener: BrokerListener) -> None:
         self.listener = listener
         self.queues: dict[str, RunQueue] = {}
-        self.state = virtual.BrokerState()
+        self.state = compat.broker_state()
         self.channels: weakref.WeakSet[RunChannel] = weakref.WeakSet()
         self._lock = threading.Lock()
 

@@ -62,7 +62,7 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
             condition.notify_all()
         if self.is_alive():
             self.join(1.0)
-        self.running = False
+        compat.timer_ended(self)
 
     def call_at(
         self,
