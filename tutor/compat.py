@@ -269,7 +269,8 @@ def broker_state() -> Any:
     """A new, empty store of exchanges and bindings, like the memory transport's global one."""
     from kombu.transport import virtual
 
-    return virtual.BrokerState()
+    make: Any = virtual.BrokerState
+    return make()
 
 
 # ---------------------------------------------------------------------- kombu: global pools
