@@ -52,10 +52,7 @@ class Ledger:
                 record = self._tasks[key] = TaskRecord(key=key, name=name)
             elif name and not record.name:
                 record.name = name
-            for attribute, value in fields.items():
-                if not hasattr(record, attribute):
-                    raise AttributeError(f"TaskRecord has no field {attribute!r}")
-                setattr(record, attribute, value)
+            _assign(record, fields)
             return copy.copy(record)
 
     # ------------------------------------------------------------------ calls
@@ -67,10 +64,7 @@ class Ledger:
     def update_call(self, record: CallRecord, **fields: Any) -> None:
         """Fill in what a statement did (value, error, times)."""
         with self._lock:
-            for attribute, value in fields.items():
-                if not hasattr(record, attribute):
-                    raise AttributeError(f"CallRecord has no field {attribute!r}")
-                setattr(record, attribute, value)
+            _assign(record, fields)
 
     # ------------------------------------------------------------------ timers
     def waits_in_timer(self, task_id: str, eta: str) -> None:
@@ -111,3 +105,11 @@ class Ledger:
                 in_timer=dict(self._in_timer),
                 busy_with=dict(self._busy_with),
             )
+
+
+def _assign(record: TaskRecord | CallRecord, fields: dict[str, Any]) -> None:
+    """Set existing fields of a record (a misspelt field name raises, never adds an attribute)."""
+    for attribute, value in fields.items():
+        if not hasattr(record, attribute):
+            raise AttributeError(f"{type(record).__name__} has no field {attribute!r}")
+        setattr(record, attribute, value)
