@@ -29,21 +29,21 @@ class RunRecorder:
         self.conductor = Conductor(self.trace)
         self.ledger = Ledger()
         context = TapContext(self.trace, self.conductor, self.ledger, app_ref)
-        self.broker = BrokerTap(context)
+        self.broker_tap = BrokerTap(context)
         """Reported to by the run's broker store (a `BrokerListener`)."""
-        self.timer = TimerTap(context)
+        self.timer_tap = TimerTap(context)
         """Reported to by the workers' timers (a `TimerListener`)."""
-        self.tasks = TaskTap(context)
+        self.task_tap = TaskTap(context)
         """Reported to by the app's tasks and results (the app's `RunHooks`)."""
-        self.signals = SignalTap(context, uid=f"tutor-run-{self.run_number}")
-        self.log = LogTap(context)
+        self.signal_tap = SignalTap(context, uid=f"tutor-run-{self.run_number}")
+        self.log_tap = LogTap(context)
 
     def connect(self) -> None:
         """Listen to Celery's signals and its logger for this run."""
-        self.signals.connect()
-        self.log.attach()
+        self.signal_tap.connect()
+        self.log_tap.attach()
 
     def disconnect(self) -> None:
         """Stop listening (at teardown)."""
-        self.signals.disconnect()
-        self.log.detach()
+        self.signal_tap.disconnect()
+        self.log_tap.detach()

@@ -53,7 +53,7 @@ class Run:
         self.trace = self.recorder.trace
         self.conductor = self.recorder.conductor
         self.ledger = self.recorder.ledger
-        self.broker = BrokerStore(self.recorder.broker)
+        self.broker = BrokerStore(self.recorder.broker_tap)
         self.results = ResultStore()
         self.workers: list[InThreadWorker] = []
         self.snapshots: list[Snapshot] = []
@@ -102,7 +102,7 @@ class Run:
             name=f"tutor-run-{self.recorder.run_number}",
             broker_store=self.broker,
             results=self.results,
-            hooks=self.recorder.tasks,
+            hooks=self.recorder.task_tap,
             result_backend=self.config.result_backend,
             ignore_result=self.config.ignore_result,
             default_queue=self.config.default_queue,
@@ -127,7 +127,7 @@ class Run:
     def _start_worker(self, spec: WorkerSpec) -> None:
         assert self.app is not None
         timer_cls = type(
-            "RunTimer", (RunTimer,), {"listener": self.recorder.timer, "worker_name": spec.name}
+            "RunTimer", (RunTimer,), {"listener": self.recorder.timer_tap, "worker_name": spec.name}
         )
 
         def on_thread_start(worker: InThreadWorker) -> None:
