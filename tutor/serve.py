@@ -13,24 +13,25 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from . import compat
+
 _FONT_LINK = re.compile(r"<link\s+rel=\"stylesheet\"\s+href=\"https://fonts\.googleapis\.com[^>]*>")
 _LOCAL_FONT = """<style>
       @font-face {
         font-family: "Roboto Mono";
-        src: url("{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf");
+        src: url("{{ config.static.url }}FONT");
       }
     </style>"""
 
 
 def offline_template(folder: Path) -> Path:
     """Write textual-serve's page template, with the web font made local, into `folder`."""
-    import textual_serve
-
-    source = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
-    page = _FONT_LINK.sub(_LOCAL_FONT, source.read_text(encoding="utf-8"))
+    source = compat.textual_serve_page_template()
+    local_font = _LOCAL_FONT.replace("FONT", compat.textual_serve_font())
+    page = _FONT_LINK.sub(lambda _: local_font, source.read_text(encoding="utf-8"))
     if "fonts.googleapis.com" in page:
         raise RuntimeError("textual-serve's page still links an external font; update serve.py")
-    (folder / "app_index.html").write_text(page, encoding="utf-8")
+    (folder / source.name).write_text(page, encoding="utf-8")
     return folder
 
 
@@ -41,12 +42,11 @@ def tutor_command() -> str:
 
 def serve(host: str, port: int, out: TextIO) -> int:
     """Serve the tutor until interrupted."""
-    import textual_serve
     from textual_serve.server import Server
 
     with tempfile.TemporaryDirectory(prefix="tutor-serve-") as folder:
         templates = offline_template(Path(folder))
-        statics = Path(textual_serve.__file__).parent / "static"
+        statics = compat.textual_serve_statics()
         server = Server(
             tutor_command(),
             host=host,

@@ -16,12 +16,50 @@ def _imported_after(statement: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "module",
-    ["tutor.engine", "tutor.engine.run", "tutor.engine.recorder", "tutor.engine.snapshot"],
+    [
+        "tutor.engine",
+        "tutor.engine.run",
+        "tutor.engine.recorder",
+        "tutor.engine.snapshot",
+        "tutor.engine.assembly",
+        "tutor.engine.caller",
+        "tutor.engine.ledger",
+        "tutor.engine.taps",
+    ],
 )
 def test_engine_modules_import_neither_textual_nor_rich(module):
     imported = _imported_after(f"import {module}; {module}.__name__")
     assert "textual" not in imported
     assert "rich" not in imported
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "tutor.compat",
+        "tutor.engine.config",
+        "tutor.engine.protocol",
+        "tutor.engine.snapshot",
+        "tutor.engine.stages",
+    ],
+)
+def test_light_modules_import_neither_celery_nor_the_ui(module):
+    imported = _imported_after(f"import {module}; {module}.__name__")
+    assert not imported & {"celery", "kombu", "textual", "rich", "textual_serve"}
+
+
+def test_runs_quiet_the_loggers_once_and_importing_does_not():
+    probe = (
+        "import logging, tutor.engine.run; from tutor.engine import Run, RunConfig; "
+        "from tests.conftest import ADD_SAMPLE; kombu = logging.getLogger('kombu'); "
+        "counts = [len(kombu.handlers)]\n"
+        "for _ in range(2):\n"
+        "    r = Run.start(RunConfig(code=ADD_SAMPLE)); r.run_to_end(); r.close()\n"
+        "    counts.append(len(kombu.handlers))\n"
+        "print(counts)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[0,", "1,", "1]"]
 
 
 def test_a_whole_run_imports_neither_textual_nor_rich():

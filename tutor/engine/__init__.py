@@ -9,8 +9,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .config import RunConfig, WorkerSpec
     from .errors import EngineError, RunClosed, RunStalled, SampleError
-    from .run import Run, RunConfig, WorkerSpec
+    from .protocol import RunLike
+    from .run import Run
     from .snapshot import (
         NOT_CONFIGURED,
         BackendView,
@@ -30,8 +32,9 @@ _WHERE = {
     "SampleError": "errors",
     "CALLER_THREAD": "stages",
     "Run": "run",
-    "RunConfig": "run",
-    "WorkerSpec": "run",
+    "RunConfig": "config",
+    "RunLike": "protocol",
+    "WorkerSpec": "config",
     "NOT_CONFIGURED": "snapshot",
     "BackendView": "snapshot",
     "CallView": "snapshot",
@@ -54,6 +57,7 @@ __all__ = [
     "Run",
     "RunClosed",
     "RunConfig",
+    "RunLike",
     "RunStalled",
     "SampleError",
     "Snapshot",

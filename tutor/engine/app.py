@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from celery import Celery, Task
 from celery.backends.base import DisabledBackend, KeyValueStoreBackend
@@ -177,36 +177,36 @@ def _safe_ready(result: Any) -> Callable[[], bool]:
     return ready
 
 
-class RunAsyncResult(AsyncResult):  # type: ignore[misc]
+class _ReportsWaiting:
+    """What Celery's result classes get here: get() polls fast, waits in short slices, and tells
+    the run that the caller is waiting (so the run can close and knows the caller is not busy)."""
+
+    app: Any
+    backend: Any
+    bypass_without_backend: ClassVar[bool] = False
+    """Whether get() is Celery's own (it raises at once) when the app has no result backend."""
+
+    def get(self, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
+        """Celery's get(), reporting the wait to the run."""
+        celery_get = super().get  # type: ignore[misc]
+        if self.bypass_without_backend and isinstance(self.backend, DisabledBackend):
+            return celery_get(timeout, *args, **kwargs)
+        kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
+        hooks = getattr(self.app, "tutor_hooks", None)
+        return _wait_for(
+            hooks, _safe_ready(self), lambda t: celery_get(t, *args, **kwargs), timeout
+        )
+
+
+class RunAsyncResult(_ReportsWaiting, AsyncResult):  # type: ignore[misc]
     """Celery's AsyncResult whose get() tells the run that the caller is waiting."""
 
-    def get(self, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(self.backend, DisabledBackend):
-            return super().get(timeout, *args, **kwargs)
-        kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
-        hooks = getattr(self.app, "tutor_hooks", None)
-        return _wait_for(
-            hooks,
-            _safe_ready(self),
-            lambda t: super(RunAsyncResult, self).get(t, *args, **kwargs),
-            timeout,
-        )
-
-    wait = get
+    bypass_without_backend = True
+    wait = _ReportsWaiting.get
 
 
-class RunGroupResult(GroupResult):  # type: ignore[misc]
+class RunGroupResult(_ReportsWaiting, GroupResult):  # type: ignore[misc]
     """Celery's GroupResult whose get() tells the run that the caller is waiting."""
-
-    def get(self, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
-        kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
-        hooks = getattr(self.app, "tutor_hooks", None)
-        return _wait_for(
-            hooks,
-            _safe_ready(self),
-            lambda t: super(RunGroupResult, self).get(t, *args, **kwargs),
-            timeout,
-        )
 
 
 class RunApp(Celery):  # type: ignore[misc]

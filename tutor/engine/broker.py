@@ -15,9 +15,9 @@ from collections import deque
 from queue import Empty
 from typing import Any, Protocol
 
-from kombu import pools
 from kombu.transport import memory, virtual
 
+from .. import compat
 from .wire import WireMessage, decode_message
 
 STORE_OPTION = "tutor_broker_store"
@@ -70,7 +70,7 @@ class BrokerStore:
     def __init__(self, listener: BrokerListener) -> None:
         self.listener = listener
         self.queues: dict[str, RunQueue] = {}
-        self.state = virtual.BrokerState()
+        self.state = compat.broker_state()
         self.channels: weakref.WeakSet[RunChannel] = weakref.WeakSet()
         self._lock = threading.Lock()
 
@@ -94,13 +94,7 @@ class BrokerStore:
         """Messages delivered to a worker and not acknowledged yet."""
         found: list[WireMessage] = []
         for channel in list(self.channels):
-            qos = channel._qos
-            if qos is None:
-                continue
-            dirty = set(qos._dirty)
-            for tag, message in list(qos._delivered.items()):
-                if tag in dirty:
-                    continue
+            for message in compat.unacked_messages(channel):
                 raw = {
                     "headers": message.headers,
                     "properties": message.properties,
@@ -110,6 +104,11 @@ class BrokerStore:
                 queue = str(delivery.get("routing_key") or delivery.get("queue") or "")
                 found.append(decode_message(queue, raw))
         return found
+
+    def delete(self, name: str) -> None:
+        """Forget the queue called `name`."""
+        with self._lock:
+            self.queues.pop(name, None)
 
     def clear(self) -> None:
         """Forget every queue and binding (at teardown)."""
@@ -145,7 +144,7 @@ class RunChannel(memory.Channel):
     def _put_fanout(
         self, exchange: str, message: dict[str, Any], routing_key: str | None = None, **kwargs: Any
     ) -> None:
-        for queue in self._lookup(exchange, routing_key):
+        for queue in compat.channel_lookup(self, exchange, routing_key):
             self._put(queue, message)
 
     def _get(self, queue: str, timeout: float | None = None) -> dict[str, Any]:
@@ -166,8 +165,7 @@ class RunChannel(memory.Channel):
         return self.store.queue(queue).qsize()
 
     def _delete(self, queue: str, *args: Any, **kwargs: Any) -> None:
-        with self.store._lock:
-            self.store.queues.pop(queue, None)
+        self.store.delete(queue)
 
     def _purge(self, queue: str) -> int:
         run_queue = self.store.queue(queue)
@@ -177,9 +175,7 @@ class RunChannel(memory.Channel):
         return size
 
     def basic_ack(self, delivery_tag: Any, multiple: bool = False) -> None:
-        message = None
-        if self._qos is not None:
-            message = self._qos._delivered.get(delivery_tag)
+        message = compat.delivered_message(self, delivery_tag)
         super().basic_ack(delivery_tag, multiple=multiple)
         self.store.listener.acked(delivery_tag, message)
 
@@ -211,14 +207,4 @@ def forget_pools(store: BrokerStore) -> None:
     Celery keeps its producer pool in kombu's global pool groups, keyed by the connection's
     parameters; left there, every finished run would stay in memory for the life of the process.
     """
-    for group in (pools.producers, pools.connections):
-        for key, pool in list(dict.items(group)):
-            connection = getattr(pool, "connection", None)
-            if connection is None:
-                connection = getattr(getattr(pool, "connections", None), "connection", None)
-            options = getattr(connection, "transport_options", None) or {}
-            if options.get(STORE_OPTION) is store:
-                try:
-                    pool.force_close_all()
-                finally:
-                    dict.pop(group, key, None)
+    compat.forget_kombu_pools(lambda options: options.get(STORE_OPTION) is store)

@@ -19,37 +19,26 @@ NOT_CONFIGURED = "not configured"
 
 
 @dataclass(frozen=True)
-class MessageView:
-    """A task message as it sits in a queue or in a worker's hands."""
+class MessageView(WireMessage):
+    """A task message as it sits in a queue or in a worker's hands, with plain values only.
 
-    id: str
-    task: str
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    queue: str
-    eta: str | None
-    retries: int
-    headers: dict[str, Any]
+    The same fields as the `WireMessage` it is made from (id, task, args, kwargs, headers,
+    properties, queue, and eta, retries and short_id read from them), copied as JSON-like values
+    so a snapshot can keep it.
+    """
 
     @classmethod
     def of(cls, wire: WireMessage) -> MessageView:
         """The view of a decoded wire message."""
-        headers = {key: plain(value) for key, value in wire.headers.items()}
         return cls(
             id=wire.id,
             task=wire.task,
             args=tuple(plain(list(wire.args))),
             kwargs=plain(dict(wire.kwargs)),
+            headers={key: plain(value) for key, value in wire.headers.items()},
+            properties=plain(dict(wire.properties)),
             queue=wire.queue,
-            eta=headers.get("eta"),
-            retries=int(headers.get("retries") or 0),
-            headers=headers,
         )
-
-    @property
-    def short_id(self) -> str:
-        """The first 8 characters of the id, enough to tell messages apart on screen."""
-        return self.id[:8]
 
 
 @dataclass(frozen=True)

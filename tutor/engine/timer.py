@@ -14,6 +14,8 @@ from typing import Any, ClassVar, Protocol
 
 from celery.utils import timer2
 
+from .. import compat
+
 
 class TimerListener(Protocol):
     """What a RunTimer reports to (the run)."""
@@ -44,22 +46,23 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
         """Apply entries as they fall due; wait on the condition (not sleep) in between."""
         if self.listener is not None:
             self.listener.timer_started(self)
-        self.running = True
-        self.scheduler = iter(self.schedule)
+        compat.timer_begin(self)
+        condition = compat.timer_condition(self)
         while not self._stopping.is_set():
-            delay = self._next_entry()
+            delay = compat.timer_next(self)
             if delay and not self._stopping.is_set():
-                with self.not_empty:
-                    self.not_empty.wait(delay)
+                with condition:
+                    condition.wait(delay)
 
     def stop(self) -> None:
         """Stop the thread now, without waiting for the next entry to fall due."""
         self._stopping.set()
-        with self.not_empty:
-            self.not_empty.notify_all()
+        condition = compat.timer_condition(self)
+        with condition:
+            condition.notify_all()
         if self.is_alive():
             self.join(1.0)
-        self.running = False
+        compat.timer_ended(self)
 
     def call_at(
         self,
@@ -85,8 +88,3 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
         fire.__name__ = getattr(fun, "__name__", "fire")
         listener.scheduled(request, eta)
         return super().call_at(eta, fire, args, kwargs, priority)
-
-
-def timer_class_for(listener: TimerListener) -> type[RunTimer]:
-    """A RunTimer subclass that reports to `listener` (a worker instantiates the class itself)."""
-    return type("RunTimer", (RunTimer,), {"listener": listener})

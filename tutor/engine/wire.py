@@ -20,6 +20,22 @@ class WireMessage:
     properties: dict[str, Any]
     queue: str
 
+    @property
+    def eta(self) -> str | None:
+        """When a countdown/ETA message may run (ISO text, from its headers), if it has one."""
+        eta = self.headers.get("eta")
+        return None if eta is None else str(eta)
+
+    @property
+    def retries(self) -> int:
+        """How many times the task was retried before this message."""
+        return int(self.headers.get("retries") or 0)
+
+    @property
+    def short_id(self) -> str:
+        """The first 8 characters of the id, enough to tell messages apart on screen."""
+        return self.id[:8]
+
 
 def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
     """Decode a raw message dict of the memory transport (base64 JSON body) into its parts."""

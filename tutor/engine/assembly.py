@@ -1,0 +1,140 @@
+"""Snapshot assembly: the real state of a run at one stop (queues, ledger, backend, workers, caller)
+read into an immutable `Snapshot`. It reads; it never moves the run on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from celery.backends.base import DisabledBackend
+
+from .app import ResultStore, iter_task_names
+from .broker import BrokerStore
+from .caller import Caller
+from .conductor import Conductor
+from .config import RunConfig
+from .explain import explain_exception
+from .ledger import Ledger, LedgerSnapshot
+from .snapshot import (
+    NOT_CONFIGURED,
+    BackendView,
+    MessageView,
+    Snapshot,
+    WorkerView,
+    call_view,
+    decode_meta,
+    task_view,
+)
+from .stages import Stop
+from .trace import Trace
+from .worker import InThreadWorker
+
+TASK_META_PREFIX = "celery-task-meta-"
+"""How the key/value result backend names a task's stored meta."""
+
+
+class SnapshotReader:
+    """Reads one run's real objects into snapshots."""
+
+    def __init__(
+        self,
+        *,
+        config: RunConfig,
+        app_ref: Callable[[], Any],
+        broker: BrokerStore,
+        results: ResultStore,
+        ledger: Ledger,
+        trace: Trace,
+        conductor: Conductor,
+        workers: Sequence[InThreadWorker],
+        caller: Caller,
+    ) -> None:
+        self._config = config
+        self._app_ref = app_ref
+        self._broker = broker
+        self._results = results
+        self._ledger = ledger
+        self._trace = trace
+        self._conductor = conductor
+        self._workers = workers
+        self._caller = caller
+
+    def read(self, stop: Stop) -> Snapshot:
+        """Read the real state now into the Snapshot of `stop`."""
+        app = self._app_ref()
+        assert app is not None, "the run has no app yet"
+        waiting = self._broker.waiting()
+        queue_names = set(waiting) | {q for w in self._workers for q in w.queues}
+        queues = {
+            name: tuple(MessageView.of(wire) for wire in waiting.get(name, []))
+            for name in sorted(queue_names)
+        }
+        ledger = self._ledger.snapshot()
+        backend = self._backend_view()
+        metas = dict(backend.entries)
+        tasks = tuple(
+            task_view(
+                record,
+                self._task_state(app, record.key, record.direct),
+                metas.get(f"{TASK_META_PREFIX}{record.key}"),
+            )
+            for record in ledger.tasks
+        )
+        return Snapshot(
+            stop=stop,
+            at=self._trace.now(),
+            queues=queues,
+            unacked=tuple(MessageView.of(wire) for wire in self._broker.unacked()),
+            scheduled=dict(ledger.in_timer),
+            tasks=tasks,
+            calls=tuple(call_view(record) for record in ledger.calls),
+            caller_done=self._caller.done,
+            caller_variables=self._caller.variables(),
+            workers=tuple(self._worker_view(worker, ledger) for worker in self._workers),
+            backend=backend,
+            events=self._trace.events(),
+            pauses=self._conductor.pauses(),
+            task_names=tuple(iter_task_names(app)),
+        )
+
+    def _task_state(self, app: Any, key: str, direct: bool) -> str:
+        if direct:
+            return "not sent"
+        backend = app.backend
+        if isinstance(backend, DisabledBackend):
+            return NOT_CONFIGURED
+        try:
+            return str(backend.get_task_meta(key).get("status", "PENDING"))
+        except Exception as exc:
+            return f"unreadable ({type(exc).__name__})"
+
+    def _backend_view(self) -> BackendView:
+        if not self._config.result_backend:
+            return BackendView(NOT_CONFIGURED, self._config.ignore_result, ())
+        entries = []
+        for key, value in self._results.items():
+            text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+            entries.append((text, decode_meta(value)))
+        return BackendView("in-memory", self._config.ignore_result, tuple(entries))
+
+    def _worker_view(self, worker: InThreadWorker, ledger: LedgerSnapshot) -> WorkerView:
+        key = ledger.busy_with.get(worker.name)
+        if worker.crashed is not None:
+            status = "crashed"
+        elif not worker.alive:
+            status = "stopped"
+        elif key is None:
+            status = "idle"
+        else:
+            record = ledger.task(key)
+            started = record is not None and record.executed_by is not None
+            status = "executing" if started else "received"
+        error = None if worker.crashed is None else explain_exception(worker.crashed)
+        return WorkerView(
+            name=worker.name,
+            queues=tuple(worker.queues),
+            thread=worker.name,
+            status=status,
+            task_key=key,
+            error=error,
+        )

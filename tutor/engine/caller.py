@@ -1,0 +1,159 @@
+"""The caller: the learner's "main app", running the sample's statements in a thread of its own.
+
+It runs the sample's definitions once (before any worker starts, so the workers know the tasks),
+then, in its thread, each call statement, held at CALLING before each one.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .. import compat
+from .conductor import Conductor
+from .errors import RunClosed, SampleError
+from .explain import explain_exception
+from .ledger import Ledger
+from .records import CallRecord, plain
+from .sample import SampleProgram, Statement
+from .stages import CALLER_THREAD, Stage
+from .trace import Trace
+
+READY_TIMEOUT = 5.0
+"""Longest the run waits for the caller's thread to be ready for its first statement."""
+
+
+class Caller:
+    """The sample's namespace and the thread that runs its statements one stop at a time."""
+
+    def __init__(
+        self,
+        program: SampleProgram,
+        *,
+        module: str,
+        filename: str,
+        default_queue: str,
+        trace: Trace,
+        conductor: Conductor,
+        ledger: Ledger,
+    ) -> None:
+        self.program = program
+        self.namespace: dict[str, Any] = {"__name__": module}
+        """The sample's globals: its definitions, then the variables its calls set."""
+        self.done = False
+        """True once the caller ran out of statements (or the run closed)."""
+        self._filename = filename
+        self._default_queue = default_queue
+        self._trace = trace
+        self._conductor = conductor
+        self._ledger = ledger
+        self._app: Any = None
+        self._definition_names: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+
+    def define(self, app: Any) -> None:
+        """Run the sample's definitions, registering its tasks into `app` (and no other app)."""
+        self._app = app
+        with compat.only_app_alive(app):
+            try:
+                exec(self.program.definitions, self.namespace)
+            except Exception as exc:
+                raise SampleError(
+                    f"{self._filename}: the sample's definitions raised {type(exc).__name__}: {exc}"
+                ) from exc
+        self._definition_names = set(self.namespace)
+
+    def start(self) -> None:
+        """Start the caller's thread; return once it is ready for its first statement."""
+        self._thread = threading.Thread(target=self._main, name=CALLER_THREAD, daemon=True)
+        self._thread.start()
+        self._ready.wait(READY_TIMEOUT)
+
+    def join(self, timeout: float) -> None:
+        """Wait for the caller's thread to end (at teardown, after the run released it)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def variables(self) -> dict[str, Any]:
+        """The variables the calls set so far (definitions and dunders left out), plain."""
+        return {
+            name: plain(value)
+            for name, value in list(self.namespace.items())
+            if name not in self._definition_names and not name.startswith("__")
+        }
+
+    # ------------------------------------------------------------------ in the caller's thread
+    def _main(self) -> None:
+        self._trace.name_thread(threading.get_ident(), CALLER_THREAD)
+        self._app.set_current()
+        self._conductor.begin_work()
+        self._warm_up()
+        self._ready.set()
+        try:
+            for index, statement in enumerate(self.program.calls, start=1):
+                self._conductor.hold(
+                    Stage.CALLING,
+                    line=statement.line,
+                    detail=f"the main app runs line {statement.line}: {statement.source}",
+                )
+                self._call(index, statement)
+        except RunClosed:
+            pass
+        finally:
+            self.done = True
+            self._trace.record("caller", "done", summary="the main app has no more statements")
+            self._conductor.end_work()
+
+    def _warm_up(self) -> None:
+        """Pay the once-per-thread set-up a long-running app has already paid before its first
+        delay() (result backend instance, thread oid, producer connection), so the lesson's
+        timings show what delay() itself costs."""
+        app = self._app
+        _ = app.backend, app.thread_oid
+        with app.producer_or_acquire() as producer:
+            queue = app.amqp.queues.get(self._default_queue)
+            if queue is not None:
+                queue.bind(producer.channel).declare()
+
+    def _call(self, index: int, statement: Statement) -> None:
+        trace = self._trace
+        record = CallRecord(
+            index=index,
+            line=statement.line,
+            source=statement.source,
+            thread=CALLER_THREAD,
+            started_at=trace.now(),
+        )
+        paused_before = self._conductor.paused_seconds()
+        self._ledger.add_call(record)
+        trace.record("caller", "call", summary=f"line {statement.line}: {statement.source}")
+        outcome: dict[str, Any] = {}
+        try:
+            if statement.is_expression:
+                value = eval(statement.code, self.namespace)
+            else:
+                exec(statement.code, self.namespace)
+                value = None
+        except RunClosed:
+            raise
+        except Exception as exc:
+            outcome = {"error": explain_exception(exc), "value_type": type(exc).__name__}
+        else:
+            value_type = type(value).__name__ if statement.is_expression else None
+            outcome = {"value": plain(value), "value_type": value_type}
+        self._ledger.update_call(
+            record,
+            **outcome,
+            finished_at=trace.now(),
+            paused_seconds=self._conductor.paused_seconds() - paused_before,
+        )
+        work_ms = (record.work_seconds or 0.0) * 1000
+        error = outcome.get("error")
+        said = f"raised {error}" if error else f"returned {record.value!r}"
+        trace.record(
+            "caller",
+            "call-returned",
+            summary=f"line {statement.line} {said} after {work_ms:.1f} ms of work",
+            data={"line": statement.line, "work_ms": work_ms, "error": error},
+        )

@@ -1,0 +1,85 @@
+"""The broker tap: hears the run's broker store (put, take, ack) and gates each task message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import plain
+from ..wire import decode_message
+from .base import TapContext, args_text
+
+
+class BrokerTap:
+    """A `BrokerListener`: records broker events and keeps a message queued until its stop."""
+
+    def __init__(self, context: TapContext) -> None:
+        self.context = context
+
+    def before_put(self, queue: str, message: dict[str, Any]) -> None:
+        """A message enters a queue: record it and, for a task message, gate it."""
+        wire = decode_message(queue, message)
+        if not wire.id or not wire.task:
+            return
+        trace = self.context.trace
+        self.context.ledger.update(
+            wire.id,
+            wire.task,
+            args=list(wire.args),
+            kwargs=dict(wire.kwargs),
+            queue=queue,
+            eta=wire.eta,
+            retries=wire.retries,
+            arguments=self.context.bind(wire.task, wire.args, wire.kwargs),
+            published_by=trace.thread_name(),
+            published_at=trace.now(),
+        )
+        trace.record(
+            "broker",
+            "put",
+            task_id=wire.id,
+            summary=f"message {wire.task}{args_text(wire.args, wire.kwargs)} put in '{queue}'",
+            data={"queue": queue, "task": wire.task, "args": plain(wire.args)},
+        )
+        self.context.conductor.gate_message(
+            wire.id,
+            queue,
+            task_name=wire.task,
+            detail=f"the message for {wire.task} waits in queue '{queue}'; no worker has it yet",
+        )
+
+    def may_take(self, queue: str, message: dict[str, Any]) -> bool:
+        """Whether a worker may take the message at the head of `queue` now."""
+        wire = decode_message(queue, message)
+        if not wire.id or not wire.task:
+            return True
+        return self.context.conductor.may_take(wire.id)
+
+    def taken(self, queue: str, message: dict[str, Any]) -> None:
+        """A worker took a message off a queue."""
+        wire = decode_message(queue, message)
+        if wire.id and wire.task:
+            self.context.conductor.took(wire.id)
+        self.context.trace.record(
+            "broker",
+            "get",
+            task_id=wire.id or None,
+            summary=f"a worker took the message for {wire.task or '?'} off queue '{queue}'",
+            data={"queue": queue},
+        )
+
+    def idle(self, queue: str) -> None:
+        """A worker found nothing to take: it is idle."""
+        self.context.conductor.end_work()
+
+    def acked(self, delivery_tag: Any, message: Any) -> None:
+        """A worker acknowledged a message: the broker forgets it."""
+        task_id = None
+        if message is not None:
+            task_id = (message.headers or {}).get("id")
+        self.context.trace.record(
+            "broker",
+            "ack",
+            task_id=task_id,
+            summary="the worker acknowledged the message; the broker forgets it",
+            data={"delivery_tag": str(delivery_tag)},
+        )

@@ -1,0 +1,55 @@
+"""The timer tap: hears the workers' timers, where countdown/ETA tasks wait outside the queue."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..stages import Stage
+from .base import TapContext
+
+
+class TimerTap:
+    """A `TimerListener`: records timer entries and marks the SCHEDULED stop."""
+
+    def __init__(self, context: TapContext) -> None:
+        self.context = context
+
+    def timer_started(self, timer: Any) -> None:
+        """A worker's timer thread starts: name it after its worker."""
+        worker = getattr(type(timer), "worker_name", "worker")
+        self.context.trace.name_thread(threading.get_ident(), f"{worker}-timer")
+        app = self.context.app
+        if app is not None:
+            app.set_current()
+
+    def scheduled(self, request: Any, eta: Any) -> None:
+        """A task waits in a worker's timer for its countdown/ETA."""
+        task_id = str(getattr(request, "id", ""))
+        eta_text = str(getattr(request, "eta", "") or eta)
+        self.context.ledger.waits_in_timer(task_id, eta_text)
+        self.context.conductor.timer_entry_added()
+        self.context.trace.record(
+            "timer",
+            "scheduled",
+            task_id=task_id,
+            summary=f"the task waits in the worker's timer until {eta_text}, not in the queue",
+            data={"eta": eta_text},
+        )
+        self.context.conductor.mark(
+            Stage.SCHEDULED,
+            task_id=task_id,
+            task_name=getattr(request, "name", None),
+            detail=f"the task waits in the worker's timer until {eta_text}",
+        )
+
+    def fired(self, request: Any) -> None:
+        """The timer fired a task entry: its ETA came."""
+        task_id = str(getattr(request, "id", ""))
+        self.context.ledger.left_timer(task_id)
+        self.context.conductor.timer_entry_fired()
+        self.context.trace.record("timer", "fired", task_id=task_id, summary="the countdown ended")
+
+    def fire_done(self, request: Any) -> None:
+        """The timer thread finished the fired entry."""
+        self.context.conductor.end_work()
