@@ -128,7 +128,7 @@ class GatedTask(Task):  # type: ignore[misc]
     """Celery's Task, reporting to the run just before and just after its body runs."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        hooks: RunHooks | None = getattr(self.app, "tutor_hooks", None)
+        hooks = hooks_of(self.app)
         if hooks is None:
             return super().__call__(*args, **kwargs)
         hooks.task_executing(self, args, kwargs)
@@ -192,7 +192,7 @@ class _ReportsWaiting:
         if self.bypass_without_backend and isinstance(self.backend, DisabledBackend):
             return celery_get(timeout, *args, **kwargs)
         kwargs["interval"] = min(kwargs.get("interval", POLL_INTERVAL), POLL_INTERVAL)
-        hooks = getattr(self.app, "tutor_hooks", None)
+        hooks = hooks_of(self.app)
         return _wait_for(
             hooks, _safe_ready(self), lambda t: celery_get(t, *args, **kwargs), timeout
         )
@@ -222,6 +222,12 @@ class RunApp(Celery):  # type: ignore[misc]
     @cached_property
     def GroupResult(self) -> type[RunGroupResult]:
         return self.subclass_with_self(RunGroupResult, name="GroupResult")  # type: ignore[no-any-return]
+
+
+def hooks_of(app: Any) -> RunHooks | None:
+    """The run a Celery app reports to (None for an app that is not a run's, e.g. a sample's
+    own `Celery()` instance)."""
+    return app.tutor_hooks if isinstance(app, RunApp) else None
 
 
 def build_app(
