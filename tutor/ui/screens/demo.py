@@ -16,9 +16,9 @@ from textual.widgets import Digits, Footer, Static
 
 from ...content.models import Lesson, Quiz
 from ...engine import Snapshot
-from ...player.lesson_run import LessonRun
 from ...player.whatif import WHAT_IFS
 from ..messages import DemoLessonOver, NotesChanged
+from ..widgets.driven import PlaysRun
 from ..widgets.lesson_panels import LessonPanels
 from ..widgets.run_driver import Frame, RunDriver
 from ..widgets.run_status import RunStatus
@@ -26,7 +26,7 @@ from .class_question import ClassQuestionScreen
 from .what_if import WhatIfScreen
 
 
-class DemoScreen(Screen[None]):
+class DemoScreen(PlaysRun, Screen[None]):
     """Fewer, larger panels; a big step counter; auto-advance at a pace the instructor sets."""
 
     BINDINGS = [
@@ -66,42 +66,6 @@ class DemoScreen(Screen[None]):
         """The built-in what-ifs run so far: the code that ran and the final snapshot."""
         self._moving_on: Timer | None = None
         self.sub_title = lesson.title
-
-    # ------------------------------------------------------------------ what tests read
-    @property
-    def lesson_run(self) -> LessonRun | None:
-        """The real run being played."""
-        return self.driver.lesson_run
-
-    @property
-    def frame(self) -> Frame:
-        """The driver's state now."""
-        return self.driver.frame
-
-    @property
-    def position(self) -> int:
-        """Index of the stop on screen."""
-        return self.frame.view.position
-
-    @property
-    def steps_shown(self) -> int:
-        """How many table rows the stop on screen has reached."""
-        return self.frame.view.steps_shown
-
-    @property
-    def busy(self) -> bool:
-        """True while the real run moves to its next stop."""
-        return self.frame.busy
-
-    @property
-    def autoplaying(self) -> bool:
-        """True while the demo advances on its own."""
-        return self.frame.autoplaying
-
-    @property
-    def pace(self) -> float:
-        """Seconds between two stops."""
-        return self.frame.pace
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -156,26 +120,6 @@ class DemoScreen(Screen[None]):
             self._moving_on = None
             return
         self.driver.toggle_autoplay()
-
-    def action_next(self) -> None:
-        """One stop on, by hand."""
-        self.driver.next()
-
-    def action_back(self) -> None:
-        """One stop back (recorded)."""
-        self.driver.back()
-
-    def action_faster(self) -> None:
-        """Shorten the pace."""
-        self.driver.faster()
-
-    def action_slower(self) -> None:
-        """Lengthen the pace."""
-        self.driver.slower()
-
-    def action_restart(self) -> None:
-        """Play the lesson again on a fresh real run."""
-        self.driver.restart()
 
     def action_home(self) -> None:
         """Back to the lesson list."""
@@ -258,8 +202,3 @@ class DemoScreen(Screen[None]):
     def current_notes(self) -> str:
         """The notes of the step on screen (the first step's before the run starts)."""
         return self.lesson.steps[max(self.steps_shown, 1) - 1].notes
-
-    # ------------------------------------------------------------------ closing
-    def shutdown(self) -> None:
-        """Stop the real run now (quitting, or leaving the screen)."""
-        self.driver.shutdown()

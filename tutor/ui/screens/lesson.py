@@ -14,9 +14,9 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from ...content.models import Lesson, PredictQuestion, Quiz
 from ...defaults import PACE_DEFAULT
 from ...engine import Snapshot
-from ...player.lesson_run import LessonRun
 from ...render.page import key_moment
 from ..messages import OpenLesson
+from ..widgets.driven import PlaysRun
 from ..widgets.lesson_panels import LessonPanels
 from ..widgets.run_driver import Frame, RunDriver
 from ..widgets.run_status import RunStatus
@@ -24,7 +24,7 @@ from ..widgets.run_status import RunStatus
 VIEWS = ("visualize", "moments", "snapshot", "transcript")
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(PlaysRun, Screen[None]):
     """One lesson: concept flow, sample, execution table, tracker, under the hood, timeline."""
 
     BINDINGS = [
@@ -60,52 +60,6 @@ class LessonScreen(Screen[None]):
         self.variant_outcomes: dict[str, Snapshot] = {}
         """Final snapshots of the variants the key moments ran, by name."""
         self.sub_title = lesson.title
-
-    # ------------------------------------------------------------------ what tests and keys read
-    @property
-    def lesson_run(self) -> LessonRun | None:
-        """The real run being played."""
-        return self.driver.lesson_run
-
-    @property
-    def frame(self) -> Frame:
-        """The driver's state now."""
-        return self.driver.frame
-
-    @property
-    def snapshot(self) -> Snapshot | None:
-        """The stop on screen (None before the run's first)."""
-        return self.frame.view.snapshot
-
-    @property
-    def steps_shown(self) -> int:
-        """How many table rows the stop on screen has reached."""
-        return self.frame.view.steps_shown
-
-    @property
-    def position(self) -> int:
-        """Index of the stop on screen (-1: before the first)."""
-        return self.frame.view.position
-
-    @property
-    def busy(self) -> bool:
-        """True while the real run moves to its next stop."""
-        return self.frame.busy
-
-    @property
-    def failure(self) -> str | None:
-        """Why the run cannot go on, if it cannot."""
-        return self.frame.failure
-
-    @property
-    def autoplaying(self) -> bool:
-        """True while the lesson plays on its own."""
-        return self.frame.autoplaying
-
-    @property
-    def pace(self) -> float:
-        """Seconds between two stops in autoplay."""
-        return self.frame.pace
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -148,29 +102,9 @@ class LessonScreen(Screen[None]):
         self.query_one("#moments-body", Static).update(self._moments())
 
     # ------------------------------------------------------------------ keys
-    def action_next(self) -> None:
-        """Show the next stage: replay a recorded one, or move the real run on."""
-        self.driver.next()
-
-    def action_back(self) -> None:
-        """Show the stage before (a recorded snapshot; the real run is not touched)."""
-        self.driver.back()
-
-    def action_restart(self) -> None:
-        """Throw the run away and start a fresh real one."""
-        self.driver.restart()
-
     def action_autoplay(self) -> None:
         """Advance on its own every `pace` seconds (again: stop)."""
         self.driver.toggle_autoplay()
-
-    def action_faster(self) -> None:
-        """Shorten the autoplay pace."""
-        self.driver.faster()
-
-    def action_slower(self) -> None:
-        """Lengthen the autoplay pace."""
-        self.driver.slower()
 
     def action_next_view(self) -> None:
         """Cycle Visualize → Key moments → Snapshot → Transcript."""
@@ -261,8 +195,3 @@ class LessonScreen(Screen[None]):
                 hint += f" and run the what-if: {self.lesson.variants[moment.variant].label}"
             parts.append(Text(f"   ▶ {hint}\n", style="bold cyan"))
         return Group(*parts)
-
-    # ------------------------------------------------------------------ closing
-    def shutdown(self) -> None:
-        """Stop the real run now (quitting, or leaving the screen)."""
-        self.driver.shutdown()
