@@ -1,125 +1,18 @@
 """The `tutor` command: lists lessons and plays them on a real Celery app.
 
-One click group; each command is declared once, in `tutor.commands`, and added below in the
-order `tutor --help` lists them. Commands import Textual, Celery and pydantic inside their own
-functions, so `tutor --help`, `tutor list` and the first screen stay fast.
+Plain `tutor` opens the first screen straight away (no parser to import: the first paint is what a
+learner waits for); everything else is parsed by the click group in `tutor.commands.group`.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
-import click
+from .launch import Streams, first_screen
 
-from .commands import Streams, TutorError, open_store, open_ui, streams
-from .commands.lessons import home, list_lessons, quiz, run
-from .commands.progress import progress
-from .commands.teaching import demo, notes, serve
-from .content.errors import ContentError, UnknownLesson
-from .defaults import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from .progress.errors import ProgressError
-
-__all__ = ["cli", "main"]
-
-DESCRIPTION = """\
-Learn how Celery runs work asynchronously by watching a real Celery app, one stage at a time:
-define a task, .delay() it, see the message wait in the broker queue, a worker pick it up, the
-task execute and its result stored (or not).
-
-With no command: the lesson list. With a lesson id: that lesson ('tutor run LESSON').
-"""
-
-EPILOG = """\
-\b
-examples:
-  tutor                           the lesson list (arrow keys, Enter)
-  tutor delay                     open lesson 'delay' directly
-  tutor list                      the lessons, one a line, id first
-  tutor run delay --plain         the whole lesson page, values from a real run
-  tutor run delay --narrate       each stage of the real run as one sentence
-  tutor quiz delay --plain        the quiz, printed
-  tutor demo --loop               teach: every lesson, on its own, over and over
-"""
-
-
-class TutorGroup(click.Group):
-    """The `tutor` group: `tutor LESSON` plays a lesson, and errors are one line and a status.
-
-    A first argument that names no command (and is no option) is a lesson id: it resolves to
-    the `run` command with that id as its argument, so `tutor delay --pace 2` is `tutor run delay
-    --pace 2`. Commands are listed in the order they were added.
-    """
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        """Commands in the order they were added (the order of `tutor --help`)."""
-        return list(self.commands)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        """A known command; else `run`, given the first argument as its lesson id."""
-        first = args[0] if args else ""
-        if first and not first.startswith("-") and self.get_command(ctx, first) is None:
-            return "run", self.get_command(ctx, "run"), args
-        return super().resolve_command(ctx, args)
-
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
-        """`tutor [OPTIONS] [LESSON | COMMAND [ARGS]...]`."""
-        return ["[OPTIONS]", "[LESSON | COMMAND [ARGS]...]"]
-
-    def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; an error a learner can cause becomes one line and an exit status."""
-        try:
-            return super().invoke(ctx)
-        except UnknownLesson as exc:
-            message, code = str(exc), EXIT_USAGE
-        except ContentError as exc:
-            message, code = f"the course content is broken:\n{exc}", EXIT_FAILED
-        except ProgressError as exc:
-            message, code = str(exc), EXIT_FAILED
-        except TutorError as exc:
-            message, code = str(exc), exc.code
-        except KeyboardInterrupt:
-            message, code = "interrupted", EXIT_INTERRUPTED
-        print(f"tutor: {message}", file=streams().err)
-        return code
-
-
-def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        from . import __version__
-
-        print(f"tutor {__version__}", file=streams().out)
-        ctx.exit(EXIT_OK)
-
-
-@click.group(
-    cls=TutorGroup,
-    invoke_without_command=True,
-    help=DESCRIPTION,
-    epilog=EPILOG,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.option(
-    "--version",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_print_version,
-    help="Show the tutor's version and exit.",
-)
-@click.pass_context
-def cli(ctx: click.Context) -> int | None:
-    """The `tutor` group: with no command, the lesson list."""
-    if ctx.invoked_subcommand is None:
-        return open_ui(open_store())
-    return None
-
-
-for command in (list_lessons, run, home, quiz, progress, demo, notes, serve):
-    cli.add_command(command)
+__all__ = ["main"]
 
 
 def main(
@@ -132,19 +25,11 @@ def main(
     """
     where = Streams(sys.stdout if out is None else out, sys.stderr if err is None else err)
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        code = cli.main(args, prog_name="tutor", standalone_mode=False, obj=where)
-    except click.ClickException as exc:  # a usage error: an unknown option, a missing argument
-        message = exc.format_message()
-        message = message[:1].lower() + message[1:] + ("" if message.endswith((".", ")")) else ".")
-        context = getattr(exc, "ctx", None)
-        hint = f" See '{context.command_path} --help'." if context is not None else ""
-        print(f"tutor: {message}{hint}", file=where.err)
-        return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
-    except click.Abort:
-        print("tutor: interrupted", file=where.err)
-        return EXIT_INTERRUPTED
-    return EXIT_OK if code is None else int(code)
+    if not args:
+        return first_screen(where)
+    from .commands.group import run_cli
+
+    return run_cli(args, where)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -88,10 +88,11 @@ def test_listing_lessons_does_not_import_celery():
     assert "celery" not in imported
 
 
-def test_the_first_screen_loads_neither_celery_nor_pydantic():
-    imported = _imported_after("import tutor.cli, tutor.ui.app")
+def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
+    imported = _imported_after("import tutor.cli, tutor.launch, tutor.ui.app")
     assert "textual" in imported
     assert "celery" not in imported and "pydantic" not in imported
+    assert "click" not in imported  # plain `tutor` opens the first screen without parsing
 
 
 @pytest.mark.parametrize("module", ["tutor.render.page", "tutor.player.lesson_run", "tutor.plain"])
