@@ -6,6 +6,7 @@ function, only when it runs.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,16 +15,30 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import launch
+from ..defaults import EXIT_USAGE
 from ..launch import Streams, TutorError, open_ui
 
-__all__ = ["LESSON_HELP", "Streams", "TutorError", "open_store", "open_ui", "saved_options"]
+STAGE_TIMEOUT_ENV = "TUTOR_STAGE_TIMEOUT"
+"""Read by the engine when a run is configured."""
+
+__all__ = [
+    "LESSON_HELP",
+    "Streams",
+    "TutorError",
+    "content_option",
+    "lesson_argument",
+    "open_store",
+    "open_ui",
+    "saved_options",
+    "stage_timeout_option",
+]
 
 if TYPE_CHECKING:
     from ..progress.store import ProgressStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LESSON_HELP = "LESSON is a lesson id (see 'tutor list')."
+LESSON_HELP = "LESSON is a lesson id (see 'tutor list'), or the path of one lesson .toml file."
 
 
 def streams() -> Streams:
@@ -48,6 +63,65 @@ def saved_options(command: F) -> F:
         metavar="DIR",
         help="Folder of the progress file (default: $TUTOR_DATA_DIR, else your user data folder).",
     )(command)
+
+
+def _set_content(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        from ..content.errors import CONTENT_ENV
+
+        os.environ[CONTENT_ENV] = str(value.resolve())
+
+
+def content_option(command: F) -> F:
+    """Add --content: a course folder (lessons/index.toml, lessons/, quizzes/) or one lesson file
+    to use instead of the built-in course (the same as $TUTOR_CONTENT)."""
+    return click.option(
+        "--content",
+        type=click.Path(path_type=Path),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_content,
+        metavar="PATH",
+        help="A course folder (lessons/, quizzes/) or one lesson .toml file to use instead of "
+        "the built-in course (default: $TUTOR_CONTENT).",
+    )(command)
+
+
+def _set_stage_timeout(_ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
+    if value is not None:
+        if value <= 0:
+            raise click.BadParameter("must be more than 0 seconds")
+        os.environ[STAGE_TIMEOUT_ENV] = repr(value)
+
+
+def stage_timeout_option(command: F) -> F:
+    """Add --stage-timeout: the longest a sample's code may take between two stops."""
+    return click.option(
+        "--stage-timeout",
+        type=float,
+        default=None,
+        expose_value=False,
+        callback=_set_stage_timeout,
+        metavar="SECONDS",
+        help="Longest a task body or a line of the sample may run before the next stage "
+        "(default: $TUTOR_STAGE_TIMEOUT, else 10).",
+    )(command)
+
+
+def lesson_argument(value: str) -> str:
+    """A lesson id, or the path of one lesson file: then that file is the course, and its id
+    is returned (`tutor run my-lesson.toml`)."""
+    if not (value.endswith(".toml") or os.sep in value or "/" in value):
+        return value
+    path = Path(value)
+    if not path.is_file():
+        raise TutorError(f"{value}: no such lesson file", EXIT_USAGE)
+    from ..content.errors import CONTENT_ENV
+    from ..content.summary import read_summaries
+
+    os.environ[CONTENT_ENV] = str(path.resolve())
+    return read_summaries()[0].id
 
 
 def open_store(data_dir: Path | None = None, learner: str | None = None) -> ProgressStore:

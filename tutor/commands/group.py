@@ -13,6 +13,7 @@ import click
 from ..defaults import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ..launch import Streams, failure_line
 from . import open_store, open_ui, streams
+from .authoring import check, new, schema
 from .lessons import home, list_lessons, quiz, run
 from .progress import progress
 from .teaching import demo, notes, serve
@@ -37,6 +38,9 @@ examples:
   tutor run delay --narrate       each stage of the real run as one sentence
   tutor quiz delay --plain        the quiz, printed
   tutor demo --loop               teach: every lesson, on its own, over and over
+  tutor new my-lesson --content ~/course    write a lesson that plays as it is
+  tutor check --content ~/course            replay a whole course on real Celery
+  tutor run my-lesson.toml --plain          play one lesson file
 """
 
 
@@ -108,7 +112,7 @@ def cli(ctx: click.Context) -> int | None:
     return None
 
 
-for command in (list_lessons, run, home, quiz, progress, demo, notes, serve):
+for command in (list_lessons, run, home, quiz, progress, demo, notes, serve, check, new, schema):
     cli.add_command(command)
 
 

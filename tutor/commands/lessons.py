@@ -7,10 +7,21 @@ from pathlib import Path
 import click
 
 from ..defaults import EXIT_OK, PACE_DEFAULT
-from . import LESSON_HELP, TutorError, open_store, open_ui, saved_options, streams
+from . import (
+    LESSON_HELP,
+    TutorError,
+    content_option,
+    lesson_argument,
+    open_store,
+    open_ui,
+    saved_options,
+    stage_timeout_option,
+    streams,
+)
 
 
 @click.command("list")
+@content_option
 def list_lessons() -> int:
     """List the lessons, one a line, id first."""
     from ..content.loader import load_course  # pydantic: only for the commands that validate
@@ -27,6 +38,8 @@ def list_lessons() -> int:
 
 @click.command()
 @saved_options
+@content_option
+@stage_timeout_option
 def home(data_dir: Path | None, learner: str | None) -> int:
     """Open the lesson list (what plain 'tutor' does)."""
     return open_ui(open_store(data_dir, learner))
@@ -57,6 +70,8 @@ def home(data_dir: Path | None, learner: str | None) -> int:
     help="Seconds between stages when autoplay (key a) is on; + and - change it live.",
 )
 @saved_options
+@content_option
+@stage_timeout_option
 def run(
     lesson: str,
     plain: bool,
@@ -72,6 +87,7 @@ def run(
     A real in-memory Celery app runs the lesson's sample, stage by stage: in the terminal UI,
     or printed with --plain or --narrate. 'tutor LESSON' is short for 'tutor run LESSON'.
     """
+    lesson = lesson_argument(lesson)
     if not (narrate or plain):
         return open_ui(open_store(data_dir, learner), lesson, pace)
     from ..content.loader import load_course
@@ -97,6 +113,8 @@ def run(
     help="With --plain: the answers and explanations too (read from a real run).",
 )
 @saved_options
+@content_option
+@stage_timeout_option
 def quiz(
     lesson: str, plain: bool, answers: bool, data_dir: Path | None, learner: str | None
 ) -> int:
@@ -104,6 +122,7 @@ def quiz(
 
     Predictions and orderings are graded against what a real Celery run of the lesson does.
     """
+    lesson = lesson_argument(lesson)
     if not plain:
         from ..content.summary import check_lesson_id, read_summaries
 

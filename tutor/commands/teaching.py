@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from . import TutorError, open_store, saved_options, streams
+from . import TutorError, content_option, open_store, saved_options, stage_timeout_option, streams
 
 ENDPOINT = click.Path(dir_okay=False, path_type=Path)
 
@@ -30,6 +30,8 @@ ENDPOINT = click.Path(dir_okay=False, path_type=Path)
     help="Where 'tutor notes' connects (default: in your user runtime folder).",
 )
 @saved_options
+@content_option
+@stage_timeout_option
 def demo(
     lessons: tuple[str, ...],
     pace: float,
@@ -112,6 +114,7 @@ def notes(socket: Path | None, wait: float) -> int:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@content_option
 def serve(host: str, port: int) -> int:
     """Serve the tutor to web browsers (textual-serve).
 
