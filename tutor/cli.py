@@ -29,6 +29,8 @@ def main(
         return first_screen(where)
     from .commands.group import run_cli
 
+    # a reader that goes away (`tutor run delay --narrate | head -2`) is click's to handle: it
+    # ends the command quietly with status 1
     return run_cli(args, where)
 
 

@@ -7,6 +7,8 @@ the path to the first paint; every other command goes through the click group in
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -70,6 +72,12 @@ def open_ui(
 
     Only the lesson list is read before the first paint; the course is validated right after.
     """
+    if not needs_no_terminal() and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise TutorError(
+            "the lesson screen needs a terminal (standard input and output); "
+            "'tutor run LESSON --plain' prints a lesson instead",
+            EXIT_USAGE,
+        )
     from .content.summary import check_lesson_id, read_summaries
     from .ui.app import TutorApp
 
@@ -79,6 +87,11 @@ def open_ui(
     app = TutorApp(None, lesson_id, pace=pace, summaries=summaries, progress=store, quiz=quiz)
     app.run()
     return app.return_code or EXIT_OK
+
+
+def needs_no_terminal() -> bool:
+    """True when Textual draws elsewhere than this terminal (`tutor serve`'s web driver)."""
+    return bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
 def first_screen(where: Streams) -> int:

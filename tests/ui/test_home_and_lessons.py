@@ -11,6 +11,7 @@ from tutor.content.loader import CONTENT_ENV, Course, content_root, load_course
 from tutor.content.models import Lesson
 from tutor.engine import Stage
 from tutor.ui.app import TutorApp
+from tutor.ui.screens.broken import BrokenContentScreen
 from tutor.ui.screens.home import HomeScreen
 from tutor.ui.screens.lesson import LessonScreen
 
@@ -110,7 +111,7 @@ async def test_the_first_screen_comes_before_the_course_is_validated_then_lesson
         assert screen.lesson.id == "delay"
 
 
-async def test_a_broken_lesson_file_found_after_the_first_paint_ends_with_a_clear_message(
+async def test_a_broken_lesson_file_found_after_the_first_paint_shows_its_line_and_q_ends_with_1(
     tmp_path, monkeypatch
 ):
     shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
@@ -121,6 +122,37 @@ async def test_a_broken_lesson_file_found_after_the_first_paint_ends_with_a_clea
     app = TutorApp(None)
     app.animation_level = "none"
     async with app.run_test(size=(120, 35)) as pilot:
-        await wait_until(pilot, lambda: app.return_code is not None)
+        await wait_until(pilot, lambda: isinstance(app.screen, BrokenContentScreen))
+        shown = text_of(app.screen.query_one("#broken-body"))
+        assert "✘ lessons/delay.toml: level: input should be" in shown
+        assert "tutor check" in shown
+        await pilot.press("q")
     assert app.return_code == 1
     assert app.broken_content.startswith("lessons/delay.toml: level: input should be")
+
+
+async def test_rich_markup_in_a_lessons_words_is_shown_as_written_never_parsed(
+    tmp_path, monkeypatch
+):
+    """A title, a flow label, a step and a variant label with [markup] do not crash the TUI."""
+    shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
+    shutil.copytree(content_root() / "quizzes", tmp_path / "quizzes")
+    lesson = tmp_path / "lessons" / "delay.toml"
+    text = lesson.read_text()
+    text = text.replace('title = "Calling tasks asynchronously"', 'title = "Calling [/i] tasks"')
+    text = text.replace('label = "Define task function"', 'label = "Define [bold]task"')
+    text = text.replace('action = "Call add.delay(4, 6)"', 'action = "Call [red]add.delay[/]"')
+    text = text.replace('label = "no result backend"', 'label = "no [/] backend"')
+    lesson.write_text(text)
+    monkeypatch.setenv(CONTENT_ENV, str(tmp_path))
+    app = make_app(load_course(tmp_path), lesson_id="delay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        for _ in range(3):
+            await press_and_settle(pilot, "right")
+        await pilot.press("3")  # its variant's label goes into a notification
+        await wait_until(pilot, lambda: "no-backend" in screen.variant_outcomes)
+        await wait_until(pilot, lambda: screen.steps_shown == 5 and not screen.busy)
+        assert "Call [red]add.delay[/]" in text_of(screen.query_one("#table"))
+        assert "Define [bold]task" in text_of(screen.query_one("#flow"))
+        assert "Calling [/i] tasks" in str(screen.query_one("#flow").border_title)

@@ -41,7 +41,9 @@ def check(lessons: tuple[str, ...]) -> int:
             status.update(f"Replaying {lesson_id!r} on real Celery ({done + 1} of {total})…")
 
         reports = check_course(content_root(), list(lessons) or None, replaying)
-    Console(file=out).print(check_table(reports))
+    # a file or a pipe (CI logs) gets full lines: every problem must stay whole to be read
+    wide = None if out.isatty() else 160
+    Console(file=out, width=wide).print(check_table(reports), soft_wrap=not out.isatty())
     failed = [report for report in reports if not report.passed]
     if failed:
         problems = sum(len(report.problems) for report in failed)

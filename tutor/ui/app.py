@@ -87,7 +87,7 @@ class TutorApp(App[None]):
         if self.demo_lessons:
             self._start_demo()
         if self.progress is not None and self.progress.notice:
-            self.notify(self.progress.notice, severity="warning", timeout=10)
+            self.notify(self.progress.notice, severity="warning", timeout=10, markup=False)
         if self.start_lesson is not None:
             self.open_lesson(self.start_lesson, quiz=self.start_quiz)
         self._check_size(self.size.width, self.size.height)
@@ -108,9 +108,10 @@ class TutorApp(App[None]):
         if ended is None or event.worker.name != "course":
             return
         if ended.failure is not None:
+            from .screens.broken import BrokenContentScreen
+
             self.broken_content = ended.failure
-            message = f"tutor: the course content is broken:\n{ended.failure}"
-            self.exit(return_code=1, message=message)
+            self.push_screen(BrokenContentScreen(ended.failure))
             return
         self.course = ended.result
         if self.demo_lessons:
@@ -145,7 +146,7 @@ class TutorApp(App[None]):
 
         quiz = self.course.quiz(lesson_id)
         if quiz is None:
-            self.notify(f"Lesson {lesson_id!r} has no quiz yet.")
+            self.notify(f"Lesson {lesson_id!r} has no quiz yet.", markup=False)
             return
         self.push_screen(QuizScreen(self.course.lesson(lesson_id), quiz))
 
@@ -240,7 +241,9 @@ class TutorApp(App[None]):
                 self.notes_publisher.start()
             except OSError as exc:
                 self.notes_publisher = None
-                self.notify(f"Speaker notes cannot be followed: {exc}", severity="warning")
+                self.notify(
+                    f"Speaker notes cannot be followed: {exc}", severity="warning", markup=False
+                )
         if self.course is not None:
             self.open_demo_lesson()
 
@@ -279,6 +282,10 @@ class TutorApp(App[None]):
             for screen in self.screen_stack:
                 for driver in screen.query(drivers.RunDriver):
                     driver.shutdown()
+        if self.broken_content is not None:
+            message = f"tutor: the course content is broken:\n{self.broken_content}"
+            self.exit(return_code=1, message=message)
+            return
         self.exit()
 
     def on_unmount(self) -> None:

@@ -159,13 +159,13 @@ class DemoScreen(PlaysRun, Screen[None]):
         if name in self.what_ifs:
             self._show_what_if(name)
             return
-        self.notify(f"What if: {WHAT_IFS[name].label} — running it for real…")
+        self.notify(f"What if: {WHAT_IFS[name].label} — running it for real…", markup=False)
         self.driver.run_variant(name)
 
     @on(RunDriver.VariantDone)
     def _what_if_done(self, message: RunDriver.VariantDone) -> None:
         if message.outcome is None:
-            self.notify(f"The what-if failed: {message.failure}", severity="error")
+            self.notify(f"The what-if failed: {message.failure}", severity="error", markup=False)
             return
         self.what_ifs[message.name] = (message.outcome.plan.code, message.outcome.snapshot)
         self._show_what_if(message.name)

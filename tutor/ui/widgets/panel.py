@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -41,7 +42,7 @@ class Panel(Static):
         id: str | None = None,
     ) -> None:
         super().__init__("", id=id)
-        self.border_title = title
+        self.border_title = Text(title)  # a lesson's words, never read as markup
         self._draw = draw
 
     def watch_data(self, data: Any) -> None:
