@@ -64,3 +64,12 @@ def test_tutor_list_works_from_another_directory_after_a_plain_install(wheel: Pa
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "delay"
+
+
+def test_the_wheel_has_both_commands_and_the_new_lesson_templates(wheel: Path):
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    assert {"tutor/templates/lesson.toml", "tutor/templates/quiz.toml"} <= names
+    [entry_points] = [name for name in names if name.endswith("entry_points.txt")]
+    scripts = archive.read(entry_points).decode()
+    assert "tutor = tutor.cli:main" in scripts and "celery-tutor = tutor.cli:main" in scripts
