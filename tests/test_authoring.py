@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -18,10 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _own_environment(monkeypatch):
+def _own_environment():
     """--content and --stage-timeout set the environment for the run: undo it after each test."""
-    monkeypatch.delenv(CONTENT_ENV, raising=False)
-    monkeypatch.delenv("TUTOR_STAGE_TIMEOUT", raising=False)
+    names = (CONTENT_ENV, "TUTOR_STAGE_TIMEOUT")
+    saved = {name: os.environ.pop(name, None) for name in names}
+    yield
+    for name, value in saved.items():
+        os.environ.pop(name, None)
+        if value is not None:
+            os.environ[name] = value
 
 
 def _run(*argv: str) -> tuple[int, str, str]:

@@ -72,18 +72,19 @@ def open_ui(
 
     Only the lesson list is read before the first paint; the course is validated right after.
     """
+    from .content.summary import check_lesson_id, read_summaries
+
+    summaries = read_summaries()
+    if lesson_id is not None:
+        check_lesson_id(summaries, lesson_id)
     if not needs_no_terminal() and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise TutorError(
             "the lesson screen needs a terminal (standard input and output); "
             "'tutor run LESSON --plain' prints a lesson instead",
             EXIT_USAGE,
         )
-    from .content.summary import check_lesson_id, read_summaries
     from .ui.app import TutorApp
 
-    summaries = read_summaries()
-    if lesson_id is not None:
-        check_lesson_id(summaries, lesson_id)
     app = TutorApp(None, lesson_id, pace=pace, summaries=summaries, progress=store, quiz=quiz)
     app.run()
     return app.return_code or EXIT_OK

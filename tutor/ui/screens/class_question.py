@@ -61,7 +61,9 @@ class ClassQuestionScreen(ModalScreen[None]):
             return
         self.answers = ended.result
         if ended.failure:
-            self.notify(f"The answer could not be read from a real run: {ended.failure}", markup=False)
+            self.notify(
+                f"The answer could not be read from a real run: {ended.failure}", markup=False
+            )
         self._show_answer()
 
     def _question(self) -> RenderableType:

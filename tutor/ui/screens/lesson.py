@@ -95,7 +95,9 @@ class LessonScreen(PlaysRun, Screen[None]):
     @on(RunDriver.VariantDone)
     def _variant_done(self, message: RunDriver.VariantDone) -> None:
         if message.outcome is None:
-            self.notify(f"The what-if run failed: {message.failure}", severity="error", markup=False)
+            self.notify(
+                f"The what-if run failed: {message.failure}", severity="error", markup=False
+            )
             return
         self.variant_outcomes[message.name] = message.outcome.snapshot
         self.notify(f"What-if run finished: {message.outcome.plan.label}", markup=False)
@@ -128,7 +130,9 @@ class LessonScreen(PlaysRun, Screen[None]):
         self.query_one(TabbedContent).active = "visualize"
         self.go_to_step(moment.step)
         if moment.variant is not None and moment.variant not in self.variant_outcomes:
-            self.notify(f"Running the what-if: {self.lesson.variants[moment.variant].label}…", markup=False)
+            self.notify(
+                f"Running the what-if: {self.lesson.variants[moment.variant].label}…", markup=False
+            )
             self.driver.run_variant(moment.variant)
 
     def go_to_step(self, step: int) -> None:
