@@ -10,11 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..engine.stages import Stage
 from .fields import (
     FORMAT_VERSION,
     PLACEHOLDER_ROOTS,
     NonEmpty,
+    StageName,
     StopPattern,
     Template,
     check_stop_pattern,
@@ -59,6 +59,7 @@ __all__ = [
     "WorkerSetup",
     "check_stop_pattern",
     "check_template",
+    "missing_step",
     "parse_sample",
     "stop_matches",
 ]
@@ -129,7 +130,7 @@ class FlowBox(_Strict):
 class Step(_Strict):
     """One row of the execution table: where the run stops, and what its three columns read."""
 
-    at: Stage
+    at: StageName
     """The run stage this step ends at."""
     thread: str | None = None
     """Only a stop in a thread whose name starts with this ("main-app", "worker")."""
@@ -199,22 +200,32 @@ class Lesson(_Strict):
         count = len(self.steps)
         for index, column in enumerate(self.tracker):
             if column.after_step > count:
-                raise ValueError(
-                    f"tracker[{index}].after_step: {column.after_step} is past the last step "
-                    f"({count})"
-                )
+                missing = missing_step(column.after_step, count)
+                raise ValueError(f"tracker[{index}].after_step: {missing}")
         for index, moment in enumerate(self.key_moments):
             if moment.step > count:
-                raise ValueError(
-                    f"key_moments[{index}].step: {moment.step} is past the last step ({count})"
-                )
+                raise ValueError(f"key_moments[{index}].step: {missing_step(moment.step, count)}")
             if moment.variant is not None and moment.variant not in self.variants:
                 known = ", ".join(sorted(self.variants)) or "none"
                 raise ValueError(
                     f"key_moments[{index}].variant: no variant named {moment.variant!r} "
                     f"(defined: {known})"
                 )
+        lines = len(self.sample.code.splitlines())
+        for index, step in enumerate(self.steps):
+            for name in ("line", "highlight_line"):
+                line = getattr(step, name)
+                if line is not None and not 1 <= line <= lines:
+                    raise ValueError(
+                        f"steps[{index}].{name}: line {line} does not exist (the sample has "
+                        f"{lines} lines)"
+                    )
         return self
+
+
+def missing_step(step: int, count: int) -> str:
+    """The words for a step number past the lesson's last step."""
+    return f"step {step} does not exist (the lesson has {count} step{'s' if count != 1 else ''})"
 
 
 class CourseIndex(_Strict):
