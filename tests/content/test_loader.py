@@ -106,8 +106,8 @@ def test_an_id_that_does_not_match_its_file_is_refused(course_copy):
 
 def test_a_quiz_answer_that_is_not_a_choice_is_refused(course_copy):
     _edit(course_copy / "quizzes/delay.toml", 'answer = "C"', 'answer = "E"')
-    assert _error(course_copy).startswith(
-        "quizzes/delay.toml: questions[3].choice: answer: 'E' is not one"
+    assert _error(course_copy) == (
+        "quizzes/delay.toml: questions[3].answer: 'E' is not one of the choices (A, B, C, D)"
     )
 
 

@@ -13,7 +13,7 @@ from .errors import ContentError, content_root, shown_path
 from .files import INDEX_FILE, CourseLayout, find_course, id_problem
 from .loader import load_course, load_model
 from .models import Lesson, Quiz
-from .summary import index_order
+from .summary import index_entries, missing_lesson
 
 __all__ = ["check_course", "course_problems"]
 
@@ -21,8 +21,8 @@ __all__ = ["check_course", "course_problems"]
 def _listed(layout: CourseLayout) -> tuple[list[str], list[str]]:
     """The ids the index lists (the valid ones), and the index's own problems."""
     try:
-        return index_order(layout), []
-    except ContentError as exc:
+        return index_entries(layout)
+    except ContentError as exc:  # the index itself cannot be read
         return [], exc.problems
 
 
@@ -55,10 +55,9 @@ def course_problems(root: Path | None = None) -> list[str]:
     for position, lesson_id in enumerate(order):
         path = layout.lessons_dir / f"{lesson_id}.toml"
         if not path.is_file():
-            problems.append(
-                f"{index}: order[{position}]: no file {shown_path(path, layout.root)} "
-                f"for lesson {lesson_id!r}"
-            )
+            problems.append(missing_lesson(layout, position, lesson_id))
+    if not order:
+        return problems  # no usable index: every file would look stray
     listed = set(order)
     for path in _stray_lessons(layout, listed):
         why = id_problem(path.stem)
@@ -90,9 +89,8 @@ def check_course(root: Path | None = None) -> list[str]:
         return list(dict.fromkeys(problems))
     if layout.single is None:
         listed = set(_listed(layout)[0])
-        for path, model in [(p, Lesson) for p in _stray_lessons(layout, listed)] + [
-            (p, Quiz) for p in _stray_quizzes(layout, listed)
-        ]:
+        strays = [] if not listed else [(p, Lesson) for p in _stray_lessons(layout, listed)]
+        for path, model in strays + [(p, Quiz) for p in _stray_quizzes(layout, listed) if listed]:
             try:
                 load_model(path, model, layout.root)
             except ContentError as exc:

@@ -70,11 +70,18 @@ def _depth(data: object) -> int:
     return deepest
 
 
+def _too_deep(shown: str) -> str:
+    return (
+        f"{shown}: arrays or tables nest too deeply (a content file needs at most "
+        f"{MAX_DEPTH} levels)"
+    )
+
+
 def _decoded(raw: bytes, shown: str) -> str:
     if b"\x00" in raw:
-        offset = raw.index(b"\x00")
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise ContentError(
-            f"{shown}: this is a binary file (a NUL byte at offset {offset}), not a TOML text file"
+            f"{shown}: line {line}: a NUL byte: this is a binary file, not TOML text"
         )
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
@@ -124,16 +131,11 @@ def read_toml(path: Path, root: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(_toml_problem(exc, shown)) from None
     except RecursionError:
-        raise ContentError(
-            f"{shown}: arrays or tables nest too deeply to read (at most {MAX_DEPTH} levels)"
-        ) from None
+        raise ContentError(_too_deep(shown)) from None
     if not data:
         raise ContentError(f"{shown}: the file is empty (it needs at least format_version)")
     if _depth(data) > MAX_DEPTH:
-        raise ContentError(
-            f"{shown}: arrays or tables nest more than {MAX_DEPTH} levels deep; "
-            "no content file needs that"
-        )
+        raise ContentError(_too_deep(shown))
     return data
 
 

@@ -19,7 +19,7 @@ from .errors import CONTENT_ENV, ContentError, UnknownLesson, content_root, show
 from .files import CourseLayout, find_course, read_toml
 from .models import CourseIndex, Lesson, Quiz, missing_step
 from .problems import format_validation_error
-from .summary import index_order
+from .summary import index_entries, missing_lesson
 
 __all__ = [
     "CONTENT_ENV",
@@ -153,17 +153,19 @@ def load_course(root: Path | None = None) -> Course:
     if layout.single is not None:
         return _load_single(layout)
     problems = _Problems(layout.root)
+    index_shown = shown_path(layout.index, layout.root)
+    order, order_problems = index_entries(layout)
     problems.load(layout.index, CourseIndex)
+    if order_problems:  # said better than pydantic can: drop its lines about `order`
+        problems.lines = order_problems + [
+            line for line in problems.lines if not line.startswith(f"{index_shown}: order")
+        ]
     problems.raise_any()
     lessons = []
-    index_shown = shown_path(layout.index, layout.root)
-    for position, lesson_id in enumerate(index_order(layout)):
+    for position, lesson_id in enumerate(order):
         path = layout.lessons_dir / f"{lesson_id}.toml"
         if not path.is_file():
-            problems.add(
-                f"{index_shown}: order[{position}]: no file {shown_path(path, layout.root)} "
-                f"for lesson {lesson_id!r}"
-            )
+            problems.add(missing_lesson(layout, position, lesson_id))
             continue
         lesson = problems.load(path, Lesson)
         if lesson is not None and lesson.id != lesson_id:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .fields import (
     FORMAT_VERSION,
@@ -23,6 +23,7 @@ from .fields import (
     stop_matches,
 )
 from .fields import Strict as _Strict
+from .files import ID_PATTERN, id_problem
 from .quiz_models import (
     Choice,
     ChoiceQuestion,
@@ -63,6 +64,19 @@ __all__ = [
     "parse_sample",
     "stop_matches",
 ]
+
+
+def _lesson_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+LessonId = Annotated[
+    str, AfterValidator(_lesson_id), Field(json_schema_extra={"pattern": ID_PATTERN.pattern})
+]
+"""A lesson id: lower-case letters, digits and dashes (it names the lesson's file)."""
 
 
 class WorkerSetup(_Strict):
@@ -177,7 +191,7 @@ class Lesson(_Strict):
     """A whole lesson: every section of the reference page, with the run that fills it."""
 
     format_version: Literal[1]
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: LessonId
     title: NonEmpty
     subtitle: NonEmpty
     level: Literal["beginner", "intermediate", "advanced"]
@@ -232,4 +246,4 @@ class CourseIndex(_Strict):
     """The order of the lessons."""
 
     format_version: Literal[1]
-    order: list[NonEmpty] = Field(min_length=1)
+    order: list[LessonId] = Field(min_length=1)

@@ -43,7 +43,9 @@ class ChoiceQuestion(_Strict):
     def _answer_is_a_choice(self) -> ChoiceQuestion:
         keys = _unique_keys(self.choices)
         if self.answer not in keys:
-            raise ValueError(f"answer: {self.answer!r} is not one of the choices {keys}")
+            raise ValueError(
+                f"answer: {self.answer!r} is not one of the choices ({', '.join(keys)})"
+            )
         return self
 
 

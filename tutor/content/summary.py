@@ -16,7 +16,9 @@ __all__ = [
     "INDEX_FILE",
     "LessonSummary",
     "check_lesson_id",
+    "index_entries",
     "index_order",
+    "missing_lesson",
     "read_summaries",
     "read_toml",
 ]
@@ -32,15 +34,16 @@ class LessonSummary:
     duration: str
 
 
-def index_order(layout: CourseLayout) -> list[str]:
-    """The lesson ids of the index, in order; a ContentError (one line per problem) when the
-    index is broken: no `order`, an entry that is not an id (path characters), an id twice."""
+def index_entries(layout: CourseLayout) -> tuple[list[str], list[str]]:
+    """The usable lesson ids of the index, in order, and the index's problems (one line each):
+    no `order`, an entry that is not an id (path characters), an id listed twice."""
     shown = shown_path(layout.index, layout.root)
     order = read_toml(layout.index, layout.root).get("order")
     if order is None:
-        raise ContentError(f"{shown}: order: field required (the lesson ids, in course order)")
+        return [], [f"{shown}: order: field required (the lesson ids, in course order)"]
     if not isinstance(order, list) or not order:
-        raise ContentError(f'{shown}: order: must be a list of lesson ids, like ["delay"]')
+        return [], [f'{shown}: order: must be a list of lesson ids, like ["delay"]']
+    ids: list[str] = []
     problems = []
     first_at: dict[str, int] = {}
     for position, lesson_id in enumerate(order):
@@ -54,9 +57,17 @@ def index_order(layout: CourseLayout) -> list[str]:
             )
         else:
             first_at[lesson_id] = position
+            ids.append(lesson_id)
+    return ids, problems
+
+
+def index_order(layout: CourseLayout) -> list[str]:
+    """The lesson ids of the index, in order; a ContentError (one line per problem) when the
+    index is broken: no `order`, an entry that is not an id (path characters), an id twice."""
+    ids, problems = index_entries(layout)
     if problems:
         raise ContentError("\n".join(problems))
-    return [str(lesson_id) for lesson_id in order]
+    return ids
 
 
 def _summary(data: dict[str, Any], lesson_id: str) -> LessonSummary:
@@ -81,10 +92,21 @@ def read_summaries(root: Path | None = None) -> list[LessonSummary]:
             lesson_id = layout.single.stem
         return [_summary(data, str(lesson_id))]
     summaries = []
-    for lesson_id in index_order(layout):
-        data = read_toml(layout.lessons_dir / f"{lesson_id}.toml", layout.root)
-        summaries.append(_summary(data, lesson_id))
+    for position, lesson_id in enumerate(index_order(layout)):
+        path = layout.lessons_dir / f"{lesson_id}.toml"
+        if not path.is_file():
+            raise ContentError(missing_lesson(layout, position, lesson_id))
+        summaries.append(_summary(read_toml(path, layout.root), lesson_id))
     return summaries
+
+
+def missing_lesson(layout: CourseLayout, position: int, lesson_id: str) -> str:
+    """The line saying an index entry has no lesson file."""
+    path = layout.lessons_dir / f"{lesson_id}.toml"
+    return (
+        f"{shown_path(layout.index, layout.root)}: order[{position}]: no file "
+        f"{shown_path(path, layout.root)} for lesson {lesson_id!r}"
+    )
 
 
 def check_lesson_id(summaries: list[LessonSummary], lesson_id: str) -> None:
