@@ -76,7 +76,7 @@ Template = Annotated[str, Field(min_length=1), AfterValidator(check_template)]
 class Strict(BaseModel):
     """A model that refuses unknown fields and never changes once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def check_stop_pattern(pattern: str) -> str:

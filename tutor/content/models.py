@@ -83,7 +83,9 @@ class WorkerSetup(_Strict):
     """One in-thread worker of the lesson's run."""
 
     name: NonEmpty = "worker-1"
+    """The worker's name, shown in the panels (worker-1)."""
     queues: list[NonEmpty] = Field(default_factory=lambda: ["celery"], min_length=1)
+    """The queues it consumes from."""
 
 
 class RunSetup(_Strict):
@@ -101,8 +103,11 @@ class Sample(_Strict):
     """The execution sample: the code that actually runs, shown exactly as run."""
 
     code: NonEmpty
+    """Python code: imports and task definitions first, then the caller's statements."""
     explanation: NonEmpty
+    """One sentence under the code saying what it does."""
     language_label: str = "Python"
+    """The label above the code."""
 
     @field_validator("code")
     @classmethod
@@ -135,6 +140,7 @@ class FlowBox(_Strict):
     """One box of the concept flow diagram."""
 
     label: NonEmpty
+    """The text in the box."""
     stages: list[StopPattern] = Field(default_factory=list)
     """The run stops during which this box is lit ("executing" or "executing@worker")."""
     lane: Literal["main", "side"] = "main"
@@ -151,8 +157,11 @@ class Step(_Strict):
     line: int | None = None
     """Only a stop at this line of the sample."""
     action: Template
+    """The Action column: what happens ({placeholders} allowed)."""
     evaluation: Template
+    """The Evaluation column: what is worked out ({placeholders} allowed)."""
     result: Template
+    """The Result column: what comes of it ({placeholders} allowed)."""
     notes: NonEmpty
     """Presenter notes for this step."""
     highlight_line: int | None = None
@@ -163,6 +172,7 @@ class TrackedVariable(_Strict):
     """A variable whose value the tracker follows through the run."""
 
     name: NonEmpty
+    """The row label of the tracker."""
     value: Template
     """Where the value comes from, e.g. "{task.arguments[x]}" or "{task.return_value}"."""
 
@@ -171,14 +181,18 @@ class TrackerColumn(_Strict):
     """One column of the variable tracker: the values after a given step (0 = before the run)."""
 
     label: NonEmpty
+    """The column heading ("Start", "After Step 2")."""
     after_step: int = Field(ge=0)
+    """The step after which the values are read (0: before the run)."""
 
 
 class KeyMoment(_Strict):
     """A question the learner can answer by making something happen and watching it."""
 
     question: NonEmpty
+    """The question a learner may have."""
     answer: NonEmpty
+    """Its answer, in a sentence or two."""
     step: int = Field(ge=1)
     """The step of the execution table where it can be seen."""
     watch: NonEmpty
@@ -191,23 +205,41 @@ class Lesson(_Strict):
     """A whole lesson: every section of the reference page, with the run that fills it."""
 
     format_version: Literal[1]
+    """Always 1."""
     id: LessonId
+    """The lesson id: its file name without .toml (lower-case letters, digits, dashes)."""
     title: NonEmpty
+    """The title, in the lesson list and on the page."""
     subtitle: NonEmpty
+    """A line under the title."""
     level: Literal["beginner", "intermediate", "advanced"]
+    """beginner, intermediate or advanced."""
     duration: NonEmpty
+    """About how long it takes ("10 mins")."""
     run: RunSetup = Field(default_factory=RunSetup)
+    """How the lesson's Celery app is set up (result backend, workers)."""
     sample: Sample
+    """The code that runs, shown exactly as run."""
     flow: list[FlowBox] = Field(min_length=2)
+    """The boxes of the concept flow diagram, in order (at least 2)."""
     flow_caption: NonEmpty
+    """A sentence under the flow diagram."""
     steps: list[Step] = Field(min_length=1)
+    """The rows of the execution table: each ends where the real run stops at its stage."""
     table_note: NonEmpty
+    """A note under the execution table, shown once every step is reached."""
     variables: list[TrackedVariable] = Field(min_length=1)
+    """The rows of the variable tracker."""
     tracker: list[TrackerColumn] = Field(min_length=2)
+    """The columns of the variable tracker (at least 2)."""
     key_moments: list[KeyMoment] = Field(min_length=1)
+    """Questions a learner may ask, with where the run shows the answer."""
     variants: dict[str, Variant] = Field(default_factory=dict)
+    """What-if versions of the run, by name (one change each)."""
     concept_snapshot: list[NonEmpty] = Field(min_length=1)
+    """The lesson's points, one line each."""
     transcript: NonEmpty
+    """The lesson as a paragraph to read or say aloud."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> Lesson:
@@ -246,4 +278,6 @@ class CourseIndex(_Strict):
     """The order of the lessons."""
 
     format_version: Literal[1]
+    """Always 1."""
     order: list[LessonId] = Field(min_length=1)
+    """The lesson ids, in course order."""
