@@ -25,7 +25,7 @@ def execution_table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
         expand=True,
-        caption=f"💡 {lesson.table_note}" if len(results) == len(lesson.steps) else None,
+        caption=Text(f"💡 {lesson.table_note}") if len(results) == len(lesson.steps) else None,
         caption_justify="left",
     )
     table.add_column("Step", width=4, no_wrap=True)
@@ -41,9 +41,9 @@ def execution_table(
             style = "bold underline"
         table.add_row(
             Text(f"{marker}{result.index}"),
-            result.action,
-            result.evaluation,
-            result.result,
+            Text(result.action),  # Text, not str: an author's "[...]" is not Rich markup
+            Text(result.evaluation),
+            Text(result.result),
             style=style,
         )
     return table

@@ -39,7 +39,7 @@ def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table
     )
     table.add_column("Variable", no_wrap=True)
     for column in lesson_run.lesson.tracker:
-        table.add_column(column.label)
+        table.add_column(Text(column.label))  # Text: an author's "[...]" is not markup
     for variable, values in zip(
         lesson_run.lesson.variables, tracker_rows(lesson_run, reached), strict=True
     ):
@@ -53,5 +53,5 @@ def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table
                 cells.append(Text(value, style="dim" if value == str(UNDEFINED) else ""))
             if value:
                 previous = value
-        table.add_row(variable.name, *cells)
+        table.add_row(Text(variable.name), *cells)
     return table
