@@ -13,7 +13,15 @@ _SOURCE = Path(__file__).resolve().parent.parent.parent
 
 
 class ContentError(Exception):
-    """A lesson or quiz file is missing or malformed; the message names the file and the field."""
+    """A lesson or quiz file is missing or malformed; the message names the file and the field.
+
+    The message holds one line per problem, each `FILE: FIELD: what is wrong`.
+    """
+
+    @property
+    def problems(self) -> list[str]:
+        """The problems, one line each."""
+        return str(self).splitlines()
 
 
 class UnknownLesson(ContentError):
@@ -26,8 +34,8 @@ class UnknownLesson(ContentError):
 
 
 def content_root() -> Path:
-    """The folder holding `lessons/` and `quizzes/`: $TUTOR_CONTENT, the installed copy, else the
-    source tree."""
+    """The course: $TUTOR_CONTENT (a course folder or one lesson .toml file), the installed copy,
+    else the source tree."""
     override = os.environ.get(CONTENT_ENV)
     if override:
         return Path(override)
@@ -37,8 +45,13 @@ def content_root() -> Path:
 
 
 def shown_path(path: Path, root: Path) -> str:
-    """A path as the learner should read it: relative to the content folder when inside it."""
+    """A path as the learner should read it: relative to the content folder when inside it (or
+    beside it: `../quizzes/x.toml`)."""
     try:
         return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        return "../" + path.relative_to(root.parent).as_posix()
     except ValueError:
         return str(path)

@@ -1,4 +1,10 @@
-"""Loading the course: lesson and quiz files, validated, with errors that name the field."""
+"""Loading the course: lesson and quiz files, validated, with one line per problem.
+
+`root` is a course folder (`lessons/index.toml`, `lessons/<id>.toml`, `quizzes/<id>.toml`) or one
+lesson `.toml` file, whose quiz is found beside it. Every problem is a ContentError whose message
+holds one line per problem, `FILE: FIELD: what is wrong`; no other exception escapes for a
+broken file.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +16,23 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import CONTENT_ENV, ContentError, UnknownLesson, content_root, shown_path
-from .models import CourseIndex, Lesson, Quiz
-from .summary import INDEX_FILE, read_toml
+from .files import CourseLayout, find_course, read_toml
+from .models import CourseIndex, Lesson, Quiz, missing_step
+from .problems import format_validation_error
+from .summary import index_entries, missing_lesson
 
-__all__ = ["CONTENT_ENV", "ContentError", "Course", "UnknownLesson", "content_root", "load_course"]
+__all__ = [
+    "CONTENT_ENV",
+    "ContentError",
+    "Course",
+    "UnknownLesson",
+    "content_root",
+    "format_validation_error",
+    "load_course",
+    "load_model",
+]
 
-_shown = shown_path
 Model = TypeVar("Model", bound=BaseModel)
-
-
-def format_validation_error(shown: str, error: ValidationError) -> str:
-    """One line per problem: `lessons/x.toml: steps[3].action: field required`."""
-    lines = []
-    for problem in error.errors():
-        location = ""
-        for part in problem["loc"]:
-            location += (
-                f"[{part}]" if isinstance(part, int) else f".{part}" if location else str(part)
-            )
-        message = str(problem["msg"])
-        message = message.removeprefix("Value error, ")
-        message = message[:1].lower() + message[1:]
-        lines.append(f"{shown}: {location}: {message}" if location else f"{shown}: {message}")
-    return "\n".join(lines)
 
 
 def load_model(path: Path, model: type[Model], root: Path | None = None) -> Model:
@@ -42,7 +42,9 @@ def load_model(path: Path, model: type[Model], root: Path | None = None) -> Mode
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ContentError(format_validation_error(_shown(path, root), exc)) from None
+        raise ContentError(format_validation_error(shown_path(path, root), exc, model)) from None
+    except RecursionError:
+        raise ContentError(f"{shown_path(path, root)}: nested too deeply to check") from None
 
 
 @dataclass(frozen=True)
@@ -73,55 +75,112 @@ class Course:
         return iter(self.lessons)
 
 
-def _check_steps(quiz: Quiz, lesson: Lesson, shown: str) -> None:
-    """Every step a question names must exist in its lesson."""
+def quiz_step_problems(quiz: Quiz, lesson: Lesson, shown: str) -> list[str]:
+    """Every step a question names must exist in its lesson: one line per one that does not."""
     count = len(lesson.steps)
+    problems = []
     for index, question in enumerate(quiz.questions):
         for name in ("before_step", "hint_step"):
             step = getattr(question, name, None)
             if step is not None and step > count:
-                raise ContentError(
-                    f"{shown}: questions[{index}].{name}: lesson {lesson.id!r} has {count} steps"
-                )
+                problems.append(f"{shown}: questions[{index}].{name}: {missing_step(step, count)}")
+    return problems
+
+
+class _Problems:
+    """Problems gathered across files, so one check reports every broken file at once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lines: list[str] = []
+
+    def load(self, path: Path, model: type[Model]) -> Model | None:
+        try:
+            return load_model(path, model, self.root)
+        except ContentError as exc:
+            self.lines += exc.problems
+            return None
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def raise_any(self) -> None:
+        if self.lines:
+            raise ContentError("\n".join(dict.fromkeys(self.lines)))
+
+
+def _quiz_for(lesson: Lesson, path: Path, problems: _Problems) -> Quiz | None:
+    quiz = problems.load(path, Quiz)
+    if quiz is None:
+        return None
+    shown = shown_path(path, problems.root)
+    if quiz.lesson != lesson.id:
+        problems.add(
+            f"{shown}: lesson: {quiz.lesson!r} should be {lesson.id!r}, the lesson it quizzes"
+        )
+        return None
+    steps = quiz_step_problems(quiz, lesson, shown)
+    for line in steps:
+        problems.add(line)
+    return None if steps else quiz
+
+
+def _load_single(layout: CourseLayout) -> Course:
+    assert layout.single is not None
+    problems = _Problems(layout.root)
+    lesson = problems.load(layout.single, Lesson)
+    problems.raise_any()
+    assert lesson is not None
+    quizzes = {}
+    for path in layout.quiz_candidates(lesson.id):
+        if path.is_file():
+            quiz = _quiz_for(lesson, path, problems)
+            if quiz is not None:
+                quizzes[lesson.id] = quiz
+            break
+    problems.raise_any()
+    return Course(lessons=(lesson,), quizzes=quizzes, root=layout.root)
 
 
 def load_course(root: Path | None = None) -> Course:
-    """Load and check the whole course: the index, every lesson and every quiz."""
-    root = content_root() if root is None else root
-    lessons_dir = root / "lessons"
-    quizzes_dir = root / "quizzes"
-    index = load_model(lessons_dir / INDEX_FILE, CourseIndex, root)
+    """Load and check the whole course: the index, every lesson and every quiz.
+
+    `root` is a course folder or one lesson .toml file (the course is then that lesson, with
+    its quiz from beside it). Files the index does not list are left out: `course_problems`
+    reports them. Every problem of every listed file is in the one ContentError raised.
+    """
+    layout = find_course(content_root() if root is None else root)
+    if layout.single is not None:
+        return _load_single(layout)
+    problems = _Problems(layout.root)
+    index_shown = shown_path(layout.index, layout.root)
+    order, order_problems = index_entries(layout)
+    problems.load(layout.index, CourseIndex)
+    if order_problems:  # said better than pydantic can: drop its lines about `order`
+        problems.lines = order_problems + [
+            line for line in problems.lines if not line.startswith(f"{index_shown}: order")
+        ]
+    problems.raise_any()
     lessons = []
-    for position, lesson_id in enumerate(index.order):
-        path = lessons_dir / f"{lesson_id}.toml"
+    for position, lesson_id in enumerate(order):
+        path = layout.lessons_dir / f"{lesson_id}.toml"
         if not path.is_file():
-            raise ContentError(
-                f"{_shown(lessons_dir / INDEX_FILE, root)}: order[{position}]: "
-                f"no file {_shown(path, root)} for lesson {lesson_id!r}"
+            problems.add(missing_lesson(layout, position, lesson_id))
+            continue
+        lesson = problems.load(path, Lesson)
+        if lesson is not None and lesson.id != lesson_id:
+            problems.add(
+                f"{shown_path(path, layout.root)}: id: {lesson.id!r} does not match the file "
+                f"name (it should be {lesson_id!r})"
             )
-        lesson = load_model(path, Lesson, root)
-        if lesson.id != lesson_id:
-            raise ContentError(
-                f"{_shown(path, root)}: id: {lesson.id!r} does not match the file name "
-                f"({lesson_id!r})"
-            )
-        lessons.append(lesson)
-    listed = set(index.order)
-    for path in sorted(lessons_dir.glob("*.toml")):
-        if path.name != INDEX_FILE and path.stem not in listed:
-            raise ContentError(
-                f"{_shown(path, root)}: this lesson is not listed in "
-                f"{_shown(lessons_dir / INDEX_FILE, root)} (add {path.stem!r} to order)"
-            )
+        elif lesson is not None:
+            lessons.append(lesson)
     quizzes: dict[str, Quiz] = {}
-    index_of = {lesson.id: position for position, lesson in enumerate(lessons)}
-    for path in sorted(quizzes_dir.glob("*.toml")) if quizzes_dir.is_dir() else []:
-        quiz = load_model(path, Quiz, root)
-        if quiz.lesson != path.stem or quiz.lesson not in listed:
-            raise ContentError(
-                f"{_shown(path, root)}: lesson: {quiz.lesson!r} must be the id of a listed "
-                f"lesson and match the file name"
-            )
-        _check_steps(quiz, lessons[index_of[quiz.lesson]], _shown(path, root))
-        quizzes[quiz.lesson] = quiz
-    return Course(lessons=tuple(lessons), quizzes=quizzes, root=root)
+    for lesson in lessons:
+        path = layout.quizzes_dir / f"{lesson.id}.toml"
+        if path.is_file():
+            quiz = _quiz_for(lesson, path, problems)
+            if quiz is not None:
+                quizzes[lesson.id] = quiz
+    problems.raise_any()
+    return Course(lessons=tuple(lessons), quizzes=quizzes, root=layout.root)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from ..engine.stages import Stage
 from .fields import (
     FORMAT_VERSION,
     PLACEHOLDER_ROOTS,
     NonEmpty,
+    StageName,
     StopPattern,
     Template,
     check_stop_pattern,
@@ -23,6 +23,7 @@ from .fields import (
     stop_matches,
 )
 from .fields import Strict as _Strict
+from .files import ID_PATTERN, id_problem
 from .quiz_models import (
     Choice,
     ChoiceQuestion,
@@ -59,16 +60,32 @@ __all__ = [
     "WorkerSetup",
     "check_stop_pattern",
     "check_template",
+    "missing_step",
     "parse_sample",
     "stop_matches",
 ]
+
+
+def _lesson_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+LessonId = Annotated[
+    str, AfterValidator(_lesson_id), Field(json_schema_extra={"pattern": ID_PATTERN.pattern})
+]
+"""A lesson id: lower-case letters, digits and dashes (it names the lesson's file)."""
 
 
 class WorkerSetup(_Strict):
     """One in-thread worker of the lesson's run."""
 
     name: NonEmpty = "worker-1"
+    """The worker's name, shown in the panels (worker-1)."""
     queues: list[NonEmpty] = Field(default_factory=lambda: ["celery"], min_length=1)
+    """The queues it consumes from."""
 
 
 class RunSetup(_Strict):
@@ -86,8 +103,11 @@ class Sample(_Strict):
     """The execution sample: the code that actually runs, shown exactly as run."""
 
     code: NonEmpty
+    """Python code: imports and task definitions first, then the caller's statements."""
     explanation: NonEmpty
+    """One sentence under the code saying what it does."""
     language_label: str = "Python"
+    """The label above the code."""
 
     @field_validator("code")
     @classmethod
@@ -120,6 +140,7 @@ class FlowBox(_Strict):
     """One box of the concept flow diagram."""
 
     label: NonEmpty
+    """The text in the box."""
     stages: list[StopPattern] = Field(default_factory=list)
     """The run stops during which this box is lit ("executing" or "executing@worker")."""
     lane: Literal["main", "side"] = "main"
@@ -129,15 +150,18 @@ class FlowBox(_Strict):
 class Step(_Strict):
     """One row of the execution table: where the run stops, and what its three columns read."""
 
-    at: Stage
+    at: StageName
     """The run stage this step ends at."""
     thread: str | None = None
     """Only a stop in a thread whose name starts with this ("main-app", "worker")."""
     line: int | None = None
     """Only a stop at this line of the sample."""
     action: Template
+    """The Action column: what happens ({placeholders} allowed)."""
     evaluation: Template
+    """The Evaluation column: what is worked out ({placeholders} allowed)."""
     result: Template
+    """The Result column: what comes of it ({placeholders} allowed)."""
     notes: NonEmpty
     """Presenter notes for this step."""
     highlight_line: int | None = None
@@ -148,6 +172,7 @@ class TrackedVariable(_Strict):
     """A variable whose value the tracker follows through the run."""
 
     name: NonEmpty
+    """The row label of the tracker."""
     value: Template
     """Where the value comes from, e.g. "{task.arguments[x]}" or "{task.return_value}"."""
 
@@ -156,14 +181,18 @@ class TrackerColumn(_Strict):
     """One column of the variable tracker: the values after a given step (0 = before the run)."""
 
     label: NonEmpty
+    """The column heading ("Start", "After Step 2")."""
     after_step: int = Field(ge=0)
+    """The step after which the values are read (0: before the run)."""
 
 
 class KeyMoment(_Strict):
     """A question the learner can answer by making something happen and watching it."""
 
     question: NonEmpty
+    """The question a learner may have."""
     answer: NonEmpty
+    """Its answer, in a sentence or two."""
     step: int = Field(ge=1)
     """The step of the execution table where it can be seen."""
     watch: NonEmpty
@@ -176,49 +205,79 @@ class Lesson(_Strict):
     """A whole lesson: every section of the reference page, with the run that fills it."""
 
     format_version: Literal[1]
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    """Always 1."""
+    id: LessonId
+    """The lesson id: its file name without .toml (lower-case letters, digits, dashes)."""
     title: NonEmpty
+    """The title, in the lesson list and on the page."""
     subtitle: NonEmpty
+    """A line under the title."""
     level: Literal["beginner", "intermediate", "advanced"]
+    """beginner, intermediate or advanced."""
     duration: NonEmpty
+    """About how long it takes ("10 mins")."""
     run: RunSetup = Field(default_factory=RunSetup)
+    """How the lesson's Celery app is set up (result backend, workers)."""
     sample: Sample
+    """The code that runs, shown exactly as run."""
     flow: list[FlowBox] = Field(min_length=2)
+    """The boxes of the concept flow diagram, in order (at least 2)."""
     flow_caption: NonEmpty
+    """A sentence under the flow diagram."""
     steps: list[Step] = Field(min_length=1)
+    """The rows of the execution table: each ends where the real run stops at its stage."""
     table_note: NonEmpty
+    """A note under the execution table, shown once every step is reached."""
     variables: list[TrackedVariable] = Field(min_length=1)
+    """The rows of the variable tracker."""
     tracker: list[TrackerColumn] = Field(min_length=2)
+    """The columns of the variable tracker (at least 2)."""
     key_moments: list[KeyMoment] = Field(min_length=1)
+    """Questions a learner may ask, with where the run shows the answer."""
     variants: dict[str, Variant] = Field(default_factory=dict)
+    """What-if versions of the run, by name (one change each)."""
     concept_snapshot: list[NonEmpty] = Field(min_length=1)
+    """The lesson's points, one line each."""
     transcript: NonEmpty
+    """The lesson as a paragraph to read or say aloud."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> Lesson:
         count = len(self.steps)
         for index, column in enumerate(self.tracker):
             if column.after_step > count:
-                raise ValueError(
-                    f"tracker[{index}].after_step: {column.after_step} is past the last step "
-                    f"({count})"
-                )
+                missing = missing_step(column.after_step, count)
+                raise ValueError(f"tracker[{index}].after_step: {missing}")
         for index, moment in enumerate(self.key_moments):
             if moment.step > count:
-                raise ValueError(
-                    f"key_moments[{index}].step: {moment.step} is past the last step ({count})"
-                )
+                raise ValueError(f"key_moments[{index}].step: {missing_step(moment.step, count)}")
             if moment.variant is not None and moment.variant not in self.variants:
                 known = ", ".join(sorted(self.variants)) or "none"
                 raise ValueError(
                     f"key_moments[{index}].variant: no variant named {moment.variant!r} "
                     f"(defined: {known})"
                 )
+        lines = len(self.sample.code.splitlines())
+        for index, step in enumerate(self.steps):
+            for name in ("line", "highlight_line"):
+                line = getattr(step, name)
+                if line is not None and not 1 <= line <= lines:
+                    raise ValueError(
+                        f"steps[{index}].{name}: line {line} does not exist (the sample has "
+                        f"{lines} lines)"
+                    )
         return self
+
+
+def missing_step(step: int, count: int) -> str:
+    """The words for a step number past the lesson's last step."""
+    return f"step {step} does not exist (the lesson has {count} step{'s' if count != 1 else ''})"
 
 
 class CourseIndex(_Strict):
     """The order of the lessons."""
 
     format_version: Literal[1]
-    order: list[NonEmpty] = Field(min_length=1)
+    """Always 1."""
+    order: list[LessonId] = Field(min_length=1)
+    """The lesson ids, in course order."""

@@ -24,26 +24,36 @@ class Choice(_Strict):
     """One answer of a multiple-choice question."""
 
     key: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    """A capital letter: A, B, C..."""
     text: NonEmpty
+    """The answer's text."""
 
 
 class ChoiceQuestion(_Strict):
     """A multiple-choice question with a hint and an explanation."""
 
     kind: Literal["choice"]
+    """"choice"."""
     prompt: NonEmpty
+    """The question."""
     choices: list[Choice] = Field(min_length=2)
+    """The answers to choose from (at least 2, keys unique)."""
     answer: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    """The key of the right choice."""
     hint: NonEmpty
+    """A hint, shown on request."""
     hint_step: int | None = Field(default=None, ge=1)
     """The step of the execution table the hint points at (highlighted there)."""
     explanation: NonEmpty
+    """Why the answer is right, shown after answering."""
 
     @model_validator(mode="after")
     def _answer_is_a_choice(self) -> ChoiceQuestion:
         keys = _unique_keys(self.choices)
         if self.answer not in keys:
-            raise ValueError(f"answer: {self.answer!r} is not one of the choices {keys}")
+            raise ValueError(
+                f"answer: {self.answer!r} is not one of the choices ({', '.join(keys)})"
+            )
         return self
 
 
@@ -61,14 +71,19 @@ class PredictQuestion(_Strict):
     """
 
     kind: Literal["predict"]
+    """"predict"."""
     prompt: NonEmpty
+    """The question, asked before the run enters the step."""
     before_step: int = Field(ge=1)
     """Asked when the run is about to enter this step of the execution table."""
     observe: Template
     """What the real run shows at that step, e.g. "{task.state}" or "{queue.depth}"."""
     choices: list[Choice] = Field(min_length=2)
+    """The answers to choose from; the right one is whichever text the run shows."""
     hint: NonEmpty
+    """A hint, shown on request."""
     explanation: Template
+    """Why, shown after answering ({placeholders} allowed)."""
 
     @model_validator(mode="after")
     def _keys(self) -> PredictQuestion:
@@ -80,17 +95,24 @@ class OrderItem(_Strict):
     """One thing to put in order, tied to the run stage where it really happens."""
 
     text: NonEmpty
+    """What happens, in words."""
     stage: StopPattern
+    """The run stage where it happens (graded by the real run's order)."""
 
 
 class OrderQuestion(_Strict):
     """Put the stages in order: graded against the order they happened in the real run."""
 
     kind: Literal["order"]
+    """"order"."""
     prompt: NonEmpty
+    """The question."""
     items: list[OrderItem] = Field(min_length=3, max_length=9)
+    """The things to put in order (3 to 9)."""
     hint: NonEmpty
+    """A hint, shown on request."""
     explanation: NonEmpty
+    """The right order, explained."""
 
 
 Question = Annotated[ChoiceQuestion | PredictQuestion | OrderQuestion, Field(discriminator="kind")]
@@ -100,8 +122,11 @@ class Quiz(_Strict):
     """A lesson's quiz."""
 
     format_version: Literal[1]
+    """Always 1."""
     lesson: NonEmpty
+    """The id of the lesson this quiz is for."""
     questions: list[Question] = Field(min_length=1)
+    """The questions, predictions first (they are asked during the run)."""
 
     @model_validator(mode="after")
     def _predictions_come_first(self) -> Quiz:

@@ -5,14 +5,23 @@ The full course is validated right after, off the UI thread; a broken file is re
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, UnknownLesson, content_root, shown_path
+from .files import INDEX_FILE, CourseLayout, find_course, id_problem, read_toml
 
-INDEX_FILE = "index.toml"
+__all__ = [
+    "INDEX_FILE",
+    "LessonSummary",
+    "check_lesson_id",
+    "index_entries",
+    "index_order",
+    "missing_lesson",
+    "read_summaries",
+    "read_toml",
+]
 
 
 @dataclass(frozen=True)
@@ -25,38 +34,79 @@ class LessonSummary:
     duration: str
 
 
-def read_toml(path: Path, root: Path) -> dict[str, Any]:
-    """A TOML file's data; a missing or malformed file is a ContentError naming it."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ContentError(f"{shown_path(path, root)}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{shown_path(path, root)}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ContentError(f"{shown_path(path, root)}: cannot be read: {exc.strerror}") from None
+def index_entries(layout: CourseLayout) -> tuple[list[str], list[str]]:
+    """The usable lesson ids of the index, in order, and the index's problems (one line each):
+    no `order`, an entry that is not an id (path characters), an id listed twice."""
+    shown = shown_path(layout.index, layout.root)
+    order = read_toml(layout.index, layout.root).get("order")
+    if order is None:
+        return [], [f"{shown}: order: field required (the lesson ids, in course order)"]
+    if not isinstance(order, list) or not order:
+        return [], [f'{shown}: order: must be a list of lesson ids, like ["delay"]']
+    ids: list[str] = []
+    problems = []
+    first_at: dict[str, int] = {}
+    for position, lesson_id in enumerate(order):
+        problem = id_problem(lesson_id)
+        if problem is not None:
+            problems.append(f"{shown}: order[{position}]: {problem}")
+        elif lesson_id in first_at:
+            problems.append(
+                f"{shown}: order[{position}]: {lesson_id!r} is listed twice "
+                f"(also order[{first_at[lesson_id]}])"
+            )
+        else:
+            first_at[lesson_id] = position
+            ids.append(lesson_id)
+    return ids, problems
+
+
+def index_order(layout: CourseLayout) -> list[str]:
+    """The lesson ids of the index, in order; a ContentError (one line per problem) when the
+    index is broken: no `order`, an entry that is not an id (path characters), an id twice."""
+    ids, problems = index_entries(layout)
+    if problems:
+        raise ContentError("\n".join(problems))
+    return ids
+
+
+def _summary(data: dict[str, Any], lesson_id: str) -> LessonSummary:
+    return LessonSummary(
+        id=lesson_id,
+        title=str(data.get("title", lesson_id)),
+        level=str(data.get("level", "")),
+        duration=str(data.get("duration", "")),
+    )
 
 
 def read_summaries(root: Path | None = None) -> list[LessonSummary]:
-    """The lessons in course order, read (not validated) from their files."""
-    root = content_root() if root is None else root
-    index = read_toml(root / "lessons" / INDEX_FILE, root)
-    order = index.get("order")
-    if not isinstance(order, list):
-        raise ContentError(f"lessons/{INDEX_FILE}: order: field required")
+    """The lessons in course order, read (not validated) from their files.
+
+    `root` is a course folder or one lesson .toml file (then the course is that lesson alone).
+    """
+    layout = find_course(content_root() if root is None else root)
+    if layout.single is not None:
+        data = read_toml(layout.single, layout.root)
+        lesson_id = data.get("id")
+        if id_problem(lesson_id) is not None:
+            lesson_id = layout.single.stem
+        return [_summary(data, str(lesson_id))]
     summaries = []
-    for lesson_id in order:
-        data = read_toml(root / "lessons" / f"{lesson_id}.toml", root)
-        summaries.append(
-            LessonSummary(
-                id=str(lesson_id),
-                title=str(data.get("title", lesson_id)),
-                level=str(data.get("level", "")),
-                duration=str(data.get("duration", "")),
-            )
-        )
+    for position, lesson_id in enumerate(index_order(layout)):
+        path = layout.lessons_dir / f"{lesson_id}.toml"
+        if not path.is_file():
+            raise ContentError(missing_lesson(layout, position, lesson_id))
+        summaries.append(_summary(read_toml(path, layout.root), lesson_id))
     return summaries
+
+
+def missing_lesson(layout: CourseLayout, position: int, lesson_id: str) -> str:
+    """The line saying an index entry has no lesson file."""
+    path = layout.lessons_dir / f"{lesson_id}.toml"
+    return (
+        f"{shown_path(layout.index, layout.root)}: order[{position}]: no file "
+        f"{shown_path(path, layout.root)} for lesson {lesson_id!r}"
+    )
 
 
 def check_lesson_id(summaries: list[LessonSummary], lesson_id: str) -> None:

@@ -14,6 +14,11 @@ from ..player.lesson_run import StepResult
 CURRENT_STYLE = "bold reverse"
 
 
+def literal(text: str, style: str = "") -> Text:
+    """An author's text as written: "[bold]" is not Rich markup (a str cell would be parsed)."""
+    return Text(text, style=style)
+
+
 def execution_table(
     lesson: Lesson,
     results: Sequence[StepResult],
@@ -25,7 +30,9 @@ def execution_table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
         expand=True,
-        caption=f"💡 {lesson.table_note}" if len(results) == len(lesson.steps) else None,
+        caption=literal(f"💡 {lesson.table_note}", "table.caption")
+        if len(results) == len(lesson.steps)
+        else None,
         caption_justify="left",
     )
     table.add_column("Step", width=4, no_wrap=True)
@@ -41,9 +48,9 @@ def execution_table(
             style = "bold underline"
         table.add_row(
             Text(f"{marker}{result.index}"),
-            result.action,
-            result.evaluation,
-            result.result,
+            literal(result.action),
+            literal(result.evaluation),
+            literal(result.result),
             style=style,
         )
     return table

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from ..player.context import UNDEFINED
 from ..player.lesson_run import LessonRun
+from .table import literal
 
 CHANGED_MARK = " *"
 """Appended to a value that changed since the column before (not colour alone)."""
@@ -39,7 +40,7 @@ def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table
     )
     table.add_column("Variable", no_wrap=True)
     for column in lesson_run.lesson.tracker:
-        table.add_column(column.label)
+        table.add_column(literal(column.label))
     for variable, values in zip(
         lesson_run.lesson.variables, tracker_rows(lesson_run, reached), strict=True
     ):
@@ -53,5 +54,5 @@ def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table
                 cells.append(Text(value, style="dim" if value == str(UNDEFINED) else ""))
             if value:
                 previous = value
-        table.add_row(variable.name, *cells)
+        table.add_row(literal(variable.name), *cells)
     return table
