@@ -191,20 +191,20 @@ def check_course(
 ) -> list[LessonCheck]:
     """Check the lessons named (every lesson of the course by default), in course order.
 
-    A content error (a file that does not load) is reported as one entry named "course".
+    The first entry, "course", says what loading found (a file that does not load, index and
+    files that disagree, stray files); when the course does not load, it is the only entry.
     `progress(done, total, lesson_id)` is called before each lesson is replayed.
     """
+    from ..content.check import check_course as content_problems
     from ..content.errors import ContentError
     from ..content.loader import load_course
 
     try:
+        files = content_problems(root)
         course = load_course(root)
     except ContentError as exc:
-        return [LessonCheck("course", ["every file loads"], str(exc).splitlines())]
-    reports = []
-    if lesson_ids is None:
-        files = LessonCheck("course", ["index and files agree"], _course_problems(root))
-        reports.append(files)
+        return [LessonCheck("course", ["every file loads"], files or exc.problems)]
+    reports = [LessonCheck("course", ["every file loads", "index and files agree"], files)]
     chosen = lesson_ids or course.ids
     for number, lesson_id in enumerate(chosen):
         lesson = course.lesson(lesson_id)
@@ -213,11 +213,3 @@ def check_course(
         lesson_file, quiz_file = lesson_files(root, lesson_id)
         reports.append(check_lesson(lesson, course.quiz(lesson_id), lesson_file, quiz_file))
     return reports
-
-
-def _course_problems(root: Path) -> list[str]:
-    """Index and files that disagree (stray or missing files, duplicate ids)."""
-    from ..content import loader
-
-    finder = getattr(loader, "course_problems", None)
-    return list(finder(root)) if finder is not None else []
