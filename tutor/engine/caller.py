@@ -10,14 +10,16 @@ import threading
 from typing import Any
 
 from .. import compat
+from . import stdin
 from .conductor import Conductor
-from .errors import RunClosed, SampleError
+from .errors import CutOff, RunClosed, SampleError
 from .explain import explain_exception
 from .ledger import Ledger
 from .records import CallRecord, plain
 from .sample import SampleProgram, Statement
 from .stages import CALLER_THREAD, Stage
 from .trace import Trace
+from .where import exception_text, raised_at
 
 READY_TIMEOUT = 5.0
 """Longest the run waits for the caller's thread to be ready for its first statement."""
@@ -53,14 +55,20 @@ class Caller:
         self._ready = threading.Event()
 
     def define(self, app: Any) -> None:
-        """Run the sample's definitions, registering its tasks into `app` (and no other app)."""
+        """Run the sample's definitions, registering its tasks into `app` (and no other app).
+
+        Whatever they raise (SystemExit and KeyboardInterrupt too: the tutor lives on) becomes
+        SampleError naming the sample's line: `<lesson x>: line 3 raised ModuleNotFoundError: ...`.
+        """
         self._app = app
-        with compat.only_app_alive(app):
+        with compat.only_app_alive(app), stdin.served_empty():
             try:
                 exec(self.program.definitions, self.namespace)
-            except Exception as exc:
+            except BaseException as exc:
+                line = raised_at(exc, self._filename) or self.program.definition_lines[0]
+                error = exception_text(exc)
                 raise SampleError(
-                    f"{self._filename}: the sample's definitions raised {type(exc).__name__}: {exc}"
+                    f"{self._filename}: line {line} raised {error}", line=line, error=error
                 ) from exc
         self._definition_names = set(self.namespace)
 
@@ -69,6 +77,11 @@ class Caller:
         self._thread = threading.Thread(target=self._main, name=CALLER_THREAD, daemon=True)
         self._thread.start()
         self._ready.wait(READY_TIMEOUT)
+
+    @property
+    def thread_ident(self) -> int | None:
+        """The caller thread's id (None before it starts)."""
+        return None if self._thread is None else self._thread.ident
 
     def join(self, timeout: float) -> None:
         """Wait for the caller's thread to end (at teardown, after the run released it)."""
@@ -86,10 +99,13 @@ class Caller:
     # ------------------------------------------------------------------ in the caller's thread
     def _main(self) -> None:
         self._trace.name_thread(threading.get_ident(), CALLER_THREAD)
+        stdin.claim_thread()
         self._app.set_current()
         self._conductor.begin_work()
-        self._warm_up()
-        self._ready.set()
+        try:
+            self._warm_up()
+        finally:
+            self._ready.set()
         try:
             for index, statement in enumerate(self.program.calls, start=1):
                 self._conductor.hold(
@@ -97,9 +113,12 @@ class Caller:
                     line=statement.line,
                     detail=f"the main app runs line {statement.line}: {statement.source}",
                 )
-                self._call(index, statement)
-        except RunClosed:
+                if not self._call(index, statement):
+                    break
+        except (RunClosed, CutOff):
             pass
+        except BaseException as exc:  # never a traceback on the terminal the UI draws on
+            self._trace.record("caller", "crashed", summary=explain_exception(exc))
         finally:
             self.done = True
             self._trace.record("caller", "done", summary="the main app has no more statements")
@@ -116,7 +135,9 @@ class Caller:
             if queue is not None:
                 queue.bind(producer.channel).declare()
 
-    def _call(self, index: int, statement: Statement) -> None:
+    def _call(self, index: int, statement: Statement) -> bool:
+        """Run one statement; False when the main app must stop there (SystemExit,
+        KeyboardInterrupt: a real program would end)."""
         trace = self._trace
         record = CallRecord(
             index=index,
@@ -129,15 +150,18 @@ class Caller:
         self._ledger.add_call(record)
         trace.record("caller", "call", summary=f"line {statement.line}: {statement.source}")
         outcome: dict[str, Any] = {}
+        go_on = True
         try:
-            if statement.is_expression:
-                value = eval(statement.code, self.namespace)
-            else:
-                exec(statement.code, self.namespace)
-                value = None
-        except RunClosed:
+            with self._conductor.in_sample():
+                if statement.is_expression:
+                    value = eval(statement.code, self.namespace)
+                else:
+                    exec(statement.code, self.namespace)
+                    value = None
+        except (RunClosed, CutOff):
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            go_on = isinstance(exc, Exception)
             outcome = {"error": explain_exception(exc), "value_type": type(exc).__name__}
         else:
             value_type = type(value).__name__ if statement.is_expression else None
@@ -157,3 +181,4 @@ class Caller:
             summary=f"line {statement.line} {said} after {work_ms:.1f} ms of work",
             data={"line": statement.line, "work_ms": work_ms, "error": error},
         )
+        return go_on
