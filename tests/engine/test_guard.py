@@ -133,6 +133,46 @@ def test_a_caller_line_that_blocks_stalls_naming_the_line():
         run.close()
 
 
+@pytest.mark.parametrize(
+    ("stuck", "line"), [("while True:\n    pass\n", 3), ("import time\ntime.sleep(1)\n", 4)]
+)
+def test_definitions_that_never_end_stall_and_the_next_run_starts(stuck, line):
+    code = "from celery import shared_task\n\n" + stuck + "\n@shared_task\ndef add(x, y):\n"
+    with pytest.raises(RunStalled) as caught:
+        start(code + "    return 1\n\nadd.delay(1, 2)\n", stage_timeout=0.2)
+    assert str(caught.value) == (
+        f"<lesson x>: line {line} (the sample's definitions) ran past the 0.2 s limit for one stage"
+    )
+    with start(ADD_SAMPLE) as run:
+        assert run.run_to_end()[-1].task.return_value == 10
+
+
+def test_a_task_body_called_directly_that_never_returns_names_the_calling_line():
+    run = start(body("while True:", "    pass", calls="add(1, 2)\n"), stage_timeout=0.2)
+    try:
+        run.advance_to(Stage.EXECUTING)
+        with pytest.raises(RunStalled) as caught:
+            run.advance()
+        assert str(caught.value).startswith(
+            "<lesson x>: the task body of tasks.add (line 5), called directly by line 8 of the "
+            "main app ran past"
+        )
+    finally:
+        run.close()
+
+
+def test_close_returns_at_once_while_a_countdown_body_loops_in_the_timer(thread_baseline):
+    run = start(body("while True:", "    pass", calls="add.apply_async((1, 2), countdown=0.05)\n"))
+    executing = run.advance_to(Stage.EXECUTING)
+    assert executing.stop.thread == "worker-1-timer"
+    with pytest.raises(RunStalled, match=r"the task body of tasks\.add"):
+        run.conductor.advance(0.2)
+    began = time.monotonic()
+    run.close()
+    assert time.monotonic() - began < 2.0
+    assert set(live_threads_beyond(thread_baseline)) <= {"worker-1-timer"}
+
+
 def test_the_stage_timeout_default_comes_from_the_environment(monkeypatch):
     assert RunConfig(code="").stage_timeout == 10.0
     monkeypatch.setenv(STAGE_TIMEOUT_ENV, "2.5")

@@ -12,14 +12,15 @@ from typing import Any
 from .. import compat
 from . import stdin
 from .conductor import Conductor
-from .errors import CutOff, RunClosed, SampleError
+from .errors import CutOff, RunClosed, RunStalled, SampleError
 from .explain import explain_exception
+from .guard import interrupt
 from .ledger import Ledger
 from .records import CallRecord, plain
 from .sample import SampleProgram, Statement
 from .stages import CALLER_THREAD, Stage
 from .trace import Trace
-from .where import exception_text, raised_at
+from .where import exception_text, raised_at, running_in
 
 READY_TIMEOUT = 5.0
 """Longest the run waits for the caller's thread to be ready for its first statement."""
@@ -54,22 +55,47 @@ class Caller:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 
-    def define(self, app: Any) -> None:
+    def define(self, app: Any, time_limit: float) -> None:
         """Run the sample's definitions, registering its tasks into `app` (and no other app).
 
-        Whatever they raise (SystemExit and KeyboardInterrupt too: the tutor lives on) becomes
-        SampleError naming the sample's line: `<lesson x>: line 3 raised ModuleNotFoundError: ...`.
+        They run in a thread of their own, given `time_limit` seconds (else RunStalled, and the
+        thread is let go of). Whatever they raise (SystemExit and KeyboardInterrupt too: the tutor
+        lives on) becomes SampleError naming the sample's line: `<lesson x>: line 3 raised
+        ModuleNotFoundError: No module named 'nope'`.
         """
         self._app = app
-        with compat.only_app_alive(app), stdin.served_empty():
+        raised: list[BaseException] = []
+
+        def definitions() -> None:
+            stdin.claim_thread()
             try:
                 exec(self.program.definitions, self.namespace)
+            except CutOff:
+                pass
             except BaseException as exc:
-                line = raised_at(exc, self._filename) or self.program.definition_lines[0]
-                error = exception_text(exc)
-                raise SampleError(
-                    f"{self._filename}: line {line} raised {error}", line=line, error=error
-                ) from exc
+                raised.append(exc)
+
+        with compat.only_app_alive(app):
+            thread = threading.Thread(target=definitions, name="definitions", daemon=True)
+            thread.start()
+            thread.join(time_limit)
+            if thread.ident is not None and thread.is_alive():
+                running = running_in(thread.ident, self._filename, {})
+                interrupt(thread.ident)
+                line = self.program.definition_lines[0] if running is None else running.line
+                raise RunStalled(
+                    f"{self._filename}: line {line} (the sample's definitions) ran past the "
+                    f"{time_limit:g} s limit for one stage",
+                    stage=Stage.DEFINED.value,
+                    line=line,
+                    limit=time_limit,
+                )
+        for exc in raised:
+            line = raised_at(exc, self._filename) or self.program.definition_lines[0]
+            error = exception_text(exc)
+            raise SampleError(
+                f"{self._filename}: line {line} raised {error}", line=line, error=error
+            ) from exc
         self._definition_names = set(self.namespace)
 
     def start(self) -> None:

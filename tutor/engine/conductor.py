@@ -57,8 +57,7 @@ class Conductor:
         self._failure: EngineError | None = None
         self._last_stage: Stage | None = None
         self.describe_stall: Callable[[list[int], Stage | None, float], RunStalled] | None = None
-        """Builds the RunStalled error from the busy threads, the stage and the limit (the run sets
-        it; without it the error names the busy threads only)."""
+        """Builds RunStalled from the busy threads, the stage let go on from, and the limit."""
 
     # ----------------------------------------------------------------- threads of the run
     def begin_work(self) -> None:
@@ -209,10 +208,8 @@ class Conductor:
             return self._current.stop if self._current else None
 
     def advance(self, timeout: float = 10.0) -> Stop:
-        """Let the current stop go on, wait until the run settles, and return the next stop.
-
-        Raises RunStalled when the run does not settle within `timeout` seconds, RunClosed when
-        the run closes meanwhile, and the run's failure once the sample went past a limit."""
+        """Let the current stop go on, wait until the run settles, and return the next stop (or
+        raise RunStalled after `timeout` s, RunClosed, or the failure the run `fail`ed with)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             if self._closing:
@@ -302,14 +299,8 @@ class Conductor:
         busy = sorted(self._busy, key=self._trace.thread_name)
         if self.describe_stall is not None:
             return self.describe_stall(busy, self._last_stage, timeout)
-        names = ", ".join(self._trace.thread_name(ident) for ident in busy) or "none"
-        return RunStalled(
-            f"the run did not reach its next stage within {timeout:g} s (busy threads: {names}; "
-            f"messages let through but not taken: {len(self._deliverable)}; tasks waiting in a "
-            f"timer: {self._timed})",
-            stage=None if self._last_stage is None else self._last_stage.value,
-            limit=timeout,
-        )
+        names = ", ".join(map(self._trace.thread_name, busy)) or "none"
+        return RunStalled(f"the run did not reach its next stop within {timeout:g} s ({names})")
 
 
 _STOP_FIELDS = {"task_id", "task_name", "line", "detail"}

@@ -29,7 +29,7 @@ class Guard:
         self._trace = trace
         self._app_ref = app_ref
 
-    def running(self, ident: int) -> Running | None:
+    def doing(self, ident: int) -> Running | None:
         """What thread `ident` runs of the sample now (None: not the sample's code)."""
         app = self._app_ref()
         codes = task_codes(list(app.tasks.items())) if app is not None else {}
@@ -37,7 +37,7 @@ class Guard:
 
     def describe(self, ident: int) -> str | None:
         """ "the task body of tasks.add (line 5)" / "line 9 (the main app)" for thread `ident`."""
-        running = self.running(ident)
+        running = self.doing(ident)
         if running is None:
             return None
         return running.describe(self._trace.thread_name(ident), CALLER_THREAD)
@@ -46,7 +46,7 @@ class Guard:
         """The error for a run that did not reach its next stop within `limit` seconds."""
         after = "" if stage is None else f" (after stage '{stage.value}')"
         for ident in busy:
-            running = self.running(ident)
+            running = self.doing(ident)
             if running is not None:
                 what = running.describe(self._trace.thread_name(ident), CALLER_THREAD)
                 return RunStalled(

@@ -120,7 +120,7 @@ class Run:
         self.app = app
         self.recorder.connect()
         app.finalize(auto=True)
-        self.caller.define(app)
+        self.caller.define(app, self.config.stage_timeout)
         if not any(iter_task_names(app)):
             raise SampleError(
                 f"{self.config.filename}: the sample defines no task "

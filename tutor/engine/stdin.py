@@ -24,7 +24,6 @@ import sys
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 
@@ -83,26 +82,6 @@ def claim_thread() -> None:
     """The calling thread belongs to a run: it reads the empty standard input from now on."""
     with _lock:
         _claimed.add(threading.current_thread())
-
-
-def release_thread() -> None:
-    """The calling thread no longer belongs to a run."""
-    with _lock:
-        _claimed.discard(threading.current_thread())
-
-
-@contextmanager
-def served_empty() -> Iterator[None]:
-    """While the block runs, the calling thread reads the empty standard input."""
-    thread = threading.current_thread()
-    with _lock:
-        claimed_before = thread in _claimed
-        _claimed.add(thread)
-    try:
-        yield
-    finally:
-        if not claimed_before:
-            release_thread()
 
 
 def run_started() -> None:
