@@ -12,6 +12,7 @@ store are that run's, and its signals and log records are ignored by every other
 from __future__ import annotations
 
 import ctypes
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,6 +20,9 @@ from .errors import CutOff, RunStalled
 from .stages import CALLER_THREAD, Stage
 from .trace import Trace
 from .where import Running, running_in, task_codes
+
+CLOSE_GRACE = 0.05
+"""How long a closing run lets threads in the sample's code end on their own before it lets go."""
 
 
 class Guard:
@@ -64,9 +68,16 @@ class Guard:
             limit=limit,
         )
 
-    def cut_off(self, stuck: Iterable[int]) -> None:
-        """Record and let go of the threads still running the sample's code as the run closes."""
-        for ident in stuck:
+    def cut_off(self, stuck: Iterable[int], runs_sample: Callable[[int], bool]) -> frozenset[int]:
+        """Record and let go of the threads still running the sample's code as the run closes,
+        after a short grace (a statement or body that was about to end is not cut off). Returns
+        the threads let go of: not to be waited for."""
+        left = {ident for ident in stuck if runs_sample(ident)}
+        deadline = time.monotonic() + CLOSE_GRACE
+        while left and time.monotonic() < deadline:
+            time.sleep(0.005)
+            left = {ident for ident in left if runs_sample(ident)}
+        for ident in left:
             what = self.describe(ident)
             if what is None:  # it left the sample's code meanwhile: it ends on its own
                 continue
@@ -78,6 +89,7 @@ class Guard:
                 data={"thread": self._trace.thread_name(ident)},
             )
             interrupt(ident)
+        return frozenset(left)
 
 
 def interrupt(ident: int) -> bool:

@@ -174,8 +174,7 @@ class Run:
         if self._closed:
             return
         self._closed = True
-        stuck = self.conductor.close()
-        self.guard.cut_off(stuck)
+        stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
         for worker in self.workers:
             worker.stop(join=worker.thread_ident not in stuck)
         if self.caller.thread_ident not in stuck:
