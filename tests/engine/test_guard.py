@@ -171,6 +171,10 @@ def test_close_returns_at_once_while_a_countdown_body_loops_in_the_timer(thread_
     run.close()
     assert time.monotonic() - began < 2.0
     assert set(live_threads_beyond(thread_baseline)) <= {"worker-1-timer"}
+    deadline = time.monotonic() + 2  # the loop ends at its next bytecode
+    while live_threads_beyond(thread_baseline) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert live_threads_beyond(thread_baseline) == []
 
 
 def test_the_stage_timeout_default_comes_from_the_environment(monkeypatch):

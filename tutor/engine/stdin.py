@@ -52,6 +52,9 @@ class EmptyStdin(io.StringIO):
         """Refuse, as a read-only stream does."""
         raise io.UnsupportedOperation("not writable")
 
+    def close(self) -> None:
+        """Stay open: every run's threads share this one empty stream."""
+
 
 _EMPTY = EmptyStdin()
 _lock = threading.Lock()

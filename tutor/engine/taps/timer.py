@@ -20,6 +20,7 @@ class TimerTap:
         """A worker's timer thread starts: name it after its worker."""
         worker = getattr(type(timer), "worker_name", "worker")
         self.context.trace.name_thread(threading.get_ident(), f"{worker}-timer")
+        threading.current_thread().name = f"{worker}-timer"
         stdin.claim_thread()
         app = self.context.app
         if app is not None:
