@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .config import RunConfig, WorkerSpec
-    from .errors import EngineError, RunClosed, RunStalled, SampleError
+    from .errors import EngineError, RunClosed, RunStalled, SampleError, TaskBodyExit
     from .protocol import RunLike
     from .run import Run
     from .snapshot import (
@@ -30,6 +30,7 @@ _WHERE = {
     "RunClosed": "errors",
     "RunStalled": "errors",
     "SampleError": "errors",
+    "TaskBodyExit": "errors",
     "CALLER_THREAD": "stages",
     "Run": "run",
     "RunConfig": "config",
@@ -63,6 +64,7 @@ __all__ = [
     "Snapshot",
     "Stage",
     "Stop",
+    "TaskBodyExit",
     "TaskView",
     "TraceEvent",
     "WorkerSpec",

@@ -20,7 +20,8 @@ from celery.result import AsyncResult, GroupResult
 from kombu.utils.objects import cached_property
 
 from .broker import STORE_OPTION, BrokerStore, RunTransport
-from .errors import RunClosed
+from .errors import CutOff, RunClosed, TaskBodyExit
+from .where import exception_text
 
 POLL_INTERVAL = 0.01
 """How often the broker is polled and results are checked (Celery's defaults: 1 s and 0.5 s)."""
@@ -46,6 +47,9 @@ class RunHooks(Protocol):
 
     def waiting(self, ready: Callable[[], bool]) -> AbstractContextManager[None]:
         """The calling thread waits until `ready()` (a result arrived)."""
+
+    def in_sample(self) -> AbstractContextManager[None]:
+        """The calling thread runs the sample's own code (a task body) meanwhile."""
 
 
 class ResultStore:
@@ -125,7 +129,10 @@ class RunResultBackend(KeyValueStoreBackend):  # type: ignore[misc]
 
 
 class GatedTask(Task):  # type: ignore[misc]
-    """Celery's Task, reporting to the run just before and just after its body runs."""
+    """Celery's Task, reporting to the run just before and just after its body runs.
+
+    A body that raises SystemExit or KeyboardInterrupt fails with TaskBodyExit instead: Celery
+    re-raises those two out of the worker, which would kill the worker's thread."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         hooks = hooks_of(self.app)
@@ -133,9 +140,20 @@ class GatedTask(Task):  # type: ignore[misc]
             return super().__call__(*args, **kwargs)
         hooks.task_executing(self, args, kwargs)
         try:
-            value = super().__call__(*args, **kwargs)
-        except RunClosed:
+            with hooks.in_sample():
+                value = super().__call__(*args, **kwargs)
+        except (RunClosed, CutOff):
             raise
+        except (SystemExit, KeyboardInterrupt) as exc:
+            if not self.request.id:  # a direct call: the caller's own program ends
+                hooks.task_raised(self, exc)
+                raise
+            failure = TaskBodyExit(
+                f"the task body raised {exception_text(exc)} (in a worker process it would end "
+                "the process)"
+            )
+            hooks.task_raised(self, failure)
+            raise failure from exc
         except BaseException as exc:
             hooks.task_raised(self, exc)
             raise

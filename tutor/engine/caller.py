@@ -10,14 +10,17 @@ import threading
 from typing import Any
 
 from .. import compat
+from . import stdin
 from .conductor import Conductor
-from .errors import RunClosed, SampleError
+from .errors import CutOff, RunClosed, RunStalled, SampleError
 from .explain import explain_exception
+from .guard import interrupt
 from .ledger import Ledger
 from .records import CallRecord, plain
 from .sample import SampleProgram, Statement
 from .stages import CALLER_THREAD, Stage
 from .trace import Trace
+from .where import exception_text, raised_at, running_in
 
 READY_TIMEOUT = 5.0
 """Longest the run waits for the caller's thread to be ready for its first statement."""
@@ -52,16 +55,47 @@ class Caller:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 
-    def define(self, app: Any) -> None:
-        """Run the sample's definitions, registering its tasks into `app` (and no other app)."""
+    def define(self, app: Any, time_limit: float) -> None:
+        """Run the sample's definitions, registering its tasks into `app` (and no other app).
+
+        They run in a thread of their own, given `time_limit` seconds (else RunStalled, and the
+        thread is let go of). Whatever they raise (SystemExit and KeyboardInterrupt too: the tutor
+        lives on) becomes SampleError naming the sample's line: `<lesson x>: line 3 raised
+        ModuleNotFoundError: No module named 'nope'`.
+        """
         self._app = app
-        with compat.only_app_alive(app):
+        raised: list[BaseException] = []
+
+        def definitions() -> None:
+            stdin.claim_thread()
             try:
                 exec(self.program.definitions, self.namespace)
-            except Exception as exc:
-                raise SampleError(
-                    f"{self._filename}: the sample's definitions raised {type(exc).__name__}: {exc}"
-                ) from exc
+            except CutOff:
+                pass
+            except BaseException as exc:
+                raised.append(exc)
+
+        with compat.only_app_alive(app):
+            thread = threading.Thread(target=definitions, name="definitions", daemon=True)
+            thread.start()
+            thread.join(time_limit)
+            if thread.ident is not None and thread.is_alive():
+                running = running_in(thread.ident, self._filename, {})
+                interrupt(thread.ident)
+                line = self.program.definition_lines[0] if running is None else running.line
+                raise RunStalled(
+                    f"{self._filename}: line {line} (the sample's definitions) ran past the "
+                    f"{time_limit:g} s limit for one stage",
+                    stage=Stage.DEFINED.value,
+                    line=line,
+                    limit=time_limit,
+                )
+        for exc in raised:
+            line = raised_at(exc, self._filename) or self.program.definition_lines[0]
+            error = exception_text(exc)
+            raise SampleError(
+                f"{self._filename}: line {line} raised {error}", line=line, error=error
+            ) from exc
         self._definition_names = set(self.namespace)
 
     def start(self) -> None:
@@ -69,6 +103,11 @@ class Caller:
         self._thread = threading.Thread(target=self._main, name=CALLER_THREAD, daemon=True)
         self._thread.start()
         self._ready.wait(READY_TIMEOUT)
+
+    @property
+    def thread_ident(self) -> int | None:
+        """The caller thread's id (None before it starts)."""
+        return None if self._thread is None else self._thread.ident
 
     def join(self, timeout: float) -> None:
         """Wait for the caller's thread to end (at teardown, after the run released it)."""
@@ -86,10 +125,13 @@ class Caller:
     # ------------------------------------------------------------------ in the caller's thread
     def _main(self) -> None:
         self._trace.name_thread(threading.get_ident(), CALLER_THREAD)
+        stdin.claim_thread()
         self._app.set_current()
         self._conductor.begin_work()
-        self._warm_up()
-        self._ready.set()
+        try:
+            self._warm_up()
+        finally:
+            self._ready.set()
         try:
             for index, statement in enumerate(self.program.calls, start=1):
                 self._conductor.hold(
@@ -97,9 +139,12 @@ class Caller:
                     line=statement.line,
                     detail=f"the main app runs line {statement.line}: {statement.source}",
                 )
-                self._call(index, statement)
-        except RunClosed:
+                if not self._call(index, statement):
+                    break
+        except (RunClosed, CutOff):
             pass
+        except BaseException as exc:  # never a traceback on the terminal the UI draws on
+            self._trace.record("caller", "crashed", summary=explain_exception(exc))
         finally:
             self.done = True
             self._trace.record("caller", "done", summary="the main app has no more statements")
@@ -116,7 +161,9 @@ class Caller:
             if queue is not None:
                 queue.bind(producer.channel).declare()
 
-    def _call(self, index: int, statement: Statement) -> None:
+    def _call(self, index: int, statement: Statement) -> bool:
+        """Run one statement; False when the main app must stop there (SystemExit,
+        KeyboardInterrupt: a real program would end)."""
         trace = self._trace
         record = CallRecord(
             index=index,
@@ -129,15 +176,18 @@ class Caller:
         self._ledger.add_call(record)
         trace.record("caller", "call", summary=f"line {statement.line}: {statement.source}")
         outcome: dict[str, Any] = {}
+        go_on = True
         try:
-            if statement.is_expression:
-                value = eval(statement.code, self.namespace)
-            else:
-                exec(statement.code, self.namespace)
-                value = None
-        except RunClosed:
+            with self._conductor.in_sample():
+                if statement.is_expression:
+                    value = eval(statement.code, self.namespace)
+                else:
+                    exec(statement.code, self.namespace)
+                    value = None
+        except (RunClosed, CutOff):
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            go_on = isinstance(exc, Exception)
             outcome = {"error": explain_exception(exc), "value_type": type(exc).__name__}
         else:
             value_type = type(value).__name__ if statement.is_expression else None
@@ -157,3 +207,4 @@ class Caller:
             summary=f"line {statement.line} {said} after {work_ms:.1f} ms of work",
             data={"line": statement.line, "work_ms": work_ms, "error": error},
         )
+        return go_on

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from .errors import RunClosed, RunStalled
+from .errors import EngineError, RunClosed, RunStalled
 from .stages import Stage, Stop
 from .trace import Trace
 
@@ -53,6 +53,11 @@ class Conductor:
         self._paused_total = 0.0
         self._paused_since: float | None = None
         self._pauses: list[tuple[float, float]] = []
+        self._in_sample: dict[int, int] = {}
+        self._failure: EngineError | None = None
+        self._last_stage: Stage | None = None
+        self.describe_stall: Callable[[list[int], Stage | None, float], RunStalled] | None = None
+        """Builds RunStalled from the busy threads, the stage let go on from, and the limit."""
 
     # ----------------------------------------------------------------- threads of the run
     def begin_work(self) -> None:
@@ -169,6 +174,32 @@ class Conductor:
         """True once the run is closing: holds no longer park anyone."""
         return self._closing
 
+    @contextmanager
+    def in_sample(self) -> Iterator[None]:
+        """The calling thread runs the sample's own code (a statement, a task body) meanwhile."""
+        me = threading.get_ident()
+        with self._cond:
+            self._in_sample[me] = self._in_sample.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                depth = self._in_sample.pop(me, 1) - 1
+                if depth:
+                    self._in_sample[me] = depth
+
+    def runs_sample(self, ident: int) -> bool:
+        """Whether thread `ident` runs the sample's own code now (and is not parked)."""
+        with self._cond:
+            return ident in self._in_sample and ident not in self._held
+
+    def fail(self, error: EngineError) -> None:
+        """The run cannot go on (the sample went past a limit): every advance raises `error`."""
+        with self._cond:
+            if self._failure is None:
+                self._failure = error
+            self._cond.notify_all()
+
     # ----------------------------------------------------------------- the learner's side
     @property
     def current(self) -> Stop | None:
@@ -176,12 +207,15 @@ class Conductor:
         with self._cond:
             return self._current.stop if self._current else None
 
-    def advance(self, timeout: float = 30.0) -> Stop:
-        """Let the current stop go on, wait until the run settles, and return the next stop."""
+    def advance(self, timeout: float = 10.0) -> Stop:
+        """Let the current stop go on, wait until the run settles, and return the next stop (or
+        raise RunStalled after `timeout` s, RunClosed, or the failure the run `fail`ed with)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             if self._closing:
                 raise RunClosed("run is closed")
+            if self._failure is not None:
+                raise self._failure.with_traceback(None)
             if self._paused_since is not None:
                 now = self._trace.clock()
                 self._paused_total += now - self._paused_since
@@ -193,11 +227,14 @@ class Conductor:
                     if not self._pending and not self._unsettled():
                         return self._current.stop
                 else:
+                    self._last_stage = self._current.stop.stage
                     self._grant(self._current)
             self._current = None
             while True:
                 if self._closing:
                     raise RunClosed("run closed while advancing")
+                if self._failure is not None:
+                    raise self._failure.with_traceback(None)
                 if not self._unsettled():
                     if self._pending:
                         self._current = self._pending.popleft()
@@ -213,14 +250,22 @@ class Conductor:
                         return self._current.stop
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise RunStalled(self._describe_unsettled())
+                    raise self._stalled(timeout)
                 self._cond.wait(min(remaining, 0.05))
 
-    def close(self) -> None:
-        """Release every parked thread (their holds raise RunClosed) and refuse new holds."""
+    def close(self) -> frozenset[int]:
+        """Release every parked thread (their holds raise RunClosed) and refuse new holds.
+
+        Returns the threads running the sample's own code at that moment (neither parked nor
+        waiting for a result): those may never come back, and are not to be waited for."""
         with self._cond:
             self._closing = True
             self._cond.notify_all()
+            return frozenset(
+                ident
+                for ident in self._in_sample
+                if ident not in self._held and ident not in self._waiters
+            )
 
     # ----------------------------------------------------------------- internals
     def _new_stop(self, stage: Stage, info: dict[str, object]) -> Stop:
@@ -250,14 +295,12 @@ class Conductor:
                 return True
         return False
 
-    def _describe_unsettled(self) -> str:
-        busy = sorted(self._trace.thread_name(ident) for ident in self._busy)
-        waiting = len(self._deliverable)
-        return (
-            "the run did not reach its next stage in time "
-            f"(busy threads: {', '.join(busy) or 'none'}; messages let through but not taken: "
-            f"{waiting}; tasks waiting in a timer: {self._timed})"
-        )
+    def _stalled(self, timeout: float) -> RunStalled:
+        busy = sorted(self._busy, key=self._trace.thread_name)
+        if self.describe_stall is not None:
+            return self.describe_stall(busy, self._last_stage, timeout)
+        names = ", ".join(map(self._trace.thread_name, busy)) or "none"
+        return RunStalled(f"the run did not reach its next stop within {timeout:g} s ({names})")
 
 
 _STOP_FIELDS = {"task_id", "task_name", "line", "detail"}

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+
+STAGE_TIMEOUT_ENV = "TUTOR_STAGE_TIMEOUT"
+"""The environment variable that overrides the default stage time limit (seconds) process-wide;
+the command line sets it from `--stage-timeout`."""
+
+DEFAULT_STAGE_TIMEOUT = 10.0
+DEFAULT_MAX_MESSAGES = 100
+
+
+def default_stage_timeout() -> float:
+    """The stage time limit a new RunConfig gets: $TUTOR_STAGE_TIMEOUT when it holds a positive
+    number of seconds, else 10 s (read each time a RunConfig is created)."""
+    text = os.environ.get(STAGE_TIMEOUT_ENV, "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_STAGE_TIMEOUT
+    return value if value > 0 and value != float("inf") else DEFAULT_STAGE_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -31,5 +50,13 @@ class RunConfig:
     """The queue tasks go to unless routed elsewhere."""
     module: str = "tasks"
     """The module name the sample's tasks are registered under (task names like tasks.add)."""
-    advance_timeout: float = 30.0
-    """Longest `advance()` waits for the run to reach its next stop."""
+    stage_timeout: float = field(default_factory=default_stage_timeout)
+    """Longest `advance()` waits for the run to reach its next stop (a body that loops or sleeps,
+    a caller line that blocks) before it raises RunStalled. Default: $TUTOR_STAGE_TIMEOUT, 10 s."""
+    max_messages: int = DEFAULT_MAX_MESSAGES
+    """Most task messages the run publishes; one more stops the run with SampleError."""
+
+    @property
+    def advance_timeout(self) -> float:
+        """The former name of `stage_timeout` (read-only)."""
+        return self.stage_timeout

@@ -5,12 +5,14 @@ from __future__ import annotations
 from celery.exceptions import NotRegistered
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 
+from .where import exception_text
+
 _NO_BACKEND = "No result backend is configured"
 
 
 def explain_exception(exc: BaseException) -> str:
     """The exception's own text, followed by what it means for the learner."""
-    text = f"{type(exc).__name__}: {exc}".strip()
+    text = exception_text(exc)
     if isinstance(exc, NotImplementedError) and _NO_BACKEND in str(exc):
         return (
             f"{text.splitlines()[0]} — there is no result backend, so the task ran but its return "

@@ -23,12 +23,16 @@ _run_numbers = itertools.count(1)
 class RunRecorder:
     """One run's trace, conductor and ledger, and the taps that feed them."""
 
-    def __init__(self, app_ref: Callable[[], Any]) -> None:
+    def __init__(
+        self, app_ref: Callable[[], Any], *, filename: str = "<sample>", max_messages: int = 100
+    ) -> None:
         self.run_number = next(_run_numbers)
         self.trace = Trace()
         self.conductor = Conductor(self.trace)
         self.ledger = Ledger()
-        context = TapContext(self.trace, self.conductor, self.ledger, app_ref)
+        context = TapContext(
+            self.trace, self.conductor, self.ledger, app_ref, filename, max_messages
+        )
         self.broker_tap = BrokerTap(context)
         """Reported to by the run's broker store (a `BrokerListener`)."""
         self.timer_tap = TimerTap(context)

@@ -34,6 +34,8 @@ class TaskRecord:
     retries: int = 0
     published_by: str | None = None
     published_at: float | None = None
+    published_line: int | None = None
+    """The sample's line that published the message, when a line of the sample did."""
     received_by: str | None = None
     received_at: float | None = None
     executed_by: str | None = None

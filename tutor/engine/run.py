@@ -19,12 +19,15 @@ import threading
 from types import TracebackType
 
 from .. import compat
+from . import stdin
 from .app import ResultStore, RunApp, build_app, iter_task_names
 from .assembly import SnapshotReader
 from .broker import BrokerStore, forget_pools
 from .caller import Caller
 from .config import RunConfig, WorkerSpec
+from .errors import SampleError
 from .explain import explain_exception
+from .guard import Guard
 from .recorder import RunRecorder
 from .sample import SampleProgram
 from .snapshot import Snapshot
@@ -49,9 +52,13 @@ class Run:
         lines = config.code.splitlines(keepends=True)
         linecache.cache[config.filename] = (len(config.code), None, lines, config.filename)
         self.app: RunApp | None = None
-        self.recorder = RunRecorder(lambda: self.app)
+        self.recorder = RunRecorder(
+            lambda: self.app, filename=config.filename, max_messages=config.max_messages
+        )
         self.trace = self.recorder.trace
         self.conductor = self.recorder.conductor
+        self.guard = Guard(filename=config.filename, trace=self.trace, app_ref=lambda: self.app)
+        self.conductor.describe_stall = self.guard.stalled
         self.ledger = self.recorder.ledger
         self.broker = BrokerStore(self.recorder.broker_tap)
         self.results = ResultStore()
@@ -78,6 +85,7 @@ class Run:
             caller=self.caller,
         )
         self._closed = False
+        self._stdin_taken = False
 
     @property
     def namespace(self) -> dict[str, object]:
@@ -98,6 +106,8 @@ class Run:
 
     def _start(self) -> None:
         quiet_celery_loggers()
+        stdin.run_started()
+        self._stdin_taken = True
         app = build_app(
             name=f"tutor-run-{self.recorder.run_number}",
             broker_store=self.broker,
@@ -110,11 +120,16 @@ class Run:
         self.app = app
         self.recorder.connect()
         app.finalize(auto=True)
-        self.caller.define(app)
+        self.caller.define(app, self.config.stage_timeout)
+        if not any(iter_task_names(app)):
+            raise SampleError(
+                f"{self.config.filename}: the sample defines no task "
+                "(decorate a function with @shared_task or @app.task)"
+            )
         for spec in self.config.workers:
             self._start_worker(spec)
         compat.allow_result_join()
-        names = ", ".join(iter_task_names(app)) or "no task"
+        names = ", ".join(iter_task_names(app))
         listening = "; ".join(f"{w.name} listens on {', '.join(w.queues)}" for w in self.workers)
         self.conductor.mark(
             Stage.DEFINED,
@@ -133,6 +148,7 @@ class Run:
         def on_thread_start(worker: InThreadWorker) -> None:
             ident = threading.get_ident()
             self.trace.name_thread(ident, worker.name)
+            stdin.claim_thread()
             self.ledger.worker_joined(worker.name)
             for queue in worker.queues:
                 self.conductor.consume(queue, ident)
@@ -158,10 +174,11 @@ class Run:
         if self._closed:
             return
         self._closed = True
-        self.conductor.close()
+        stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
         for worker in self.workers:
-            worker.stop()
-        self.caller.join(CALLER_JOIN_TIMEOUT)
+            worker.stop(join=worker.thread_ident not in stuck)
+        if self.caller.thread_ident not in stuck:
+            self.caller.join(CALLER_JOIN_TIMEOUT)
         self.recorder.disconnect()
         if self.app is not None:
             self.app.close()
@@ -170,6 +187,8 @@ class Run:
         self.broker.clear()
         self.results.clear()
         linecache.cache.pop(self.config.filename, None)
+        if self._stdin_taken:
+            stdin.run_closed()
 
     def __enter__(self) -> Run:
         return self
@@ -189,8 +208,12 @@ class Run:
         return bool(self.snapshots) and self.snapshots[-1].stage is Stage.FINISHED
 
     def advance(self) -> Snapshot:
-        """Let the current stage go on; return the snapshot of the next stop."""
-        stop = self.conductor.advance(self.config.advance_timeout)
+        """Let the current stage go on; return the snapshot of the next stop.
+
+        Raises RunStalled when the next stop is not reached within `config.stage_timeout`,
+        RunClosed when the run is closed meanwhile (at once, from any thread), and SampleError
+        once the sample went past a limit (`config.max_messages`)."""
+        stop = self.conductor.advance(self.config.stage_timeout)
         if self.snapshots and self.snapshots[-1].stop == stop:
             return self.snapshots[-1]
         snapshot = self.snapshot(stop)

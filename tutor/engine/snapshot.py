@@ -66,6 +66,8 @@ class TaskView:
     received_by: str | None
     published_by: str | None
     published_at: float | None
+    published_line: int | None
+    """The sample's line that published the message (None: not a line of the sample)."""
     started_at: float | None
     finished_at: float | None
     eta: str | None
@@ -217,6 +219,7 @@ def task_view(record: TaskRecord, state: str, stored: dict[str, Any] | None) -> 
         received_by=record.received_by,
         published_by=record.published_by,
         published_at=record.published_at,
+        published_line=record.published_line,
         started_at=record.started_at,
         finished_at=record.finished_at,
         eta=record.eta,

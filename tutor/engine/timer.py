@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 from celery.utils import timer2
 
 from .. import compat
+from .errors import CutOff
 
 
 class TimerListener(Protocol):
@@ -32,6 +33,10 @@ class TimerListener(Protocol):
     def fire_done(self, request: Any) -> None:
         """The fired entry returned; the timer thread is idle again."""
 
+    def stop_wait(self, timer: RunTimer) -> float:
+        """How long stop() may wait for the timer's thread (0 while it runs a task body the run
+        let go of)."""
+
 
 class RunTimer(timer2.Timer):  # type: ignore[misc]
     """Celery's thread timer, promptly stoppable, reporting task entries to its listener."""
@@ -48,11 +53,14 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
             self.listener.timer_started(self)
         compat.timer_begin(self)
         condition = compat.timer_condition(self)
-        while not self._stopping.is_set():
-            delay = compat.timer_next(self)
-            if delay and not self._stopping.is_set():
-                with condition:
-                    condition.wait(delay)
+        try:
+            while not self._stopping.is_set():
+                delay = compat.timer_next(self)
+                if delay and not self._stopping.is_set():
+                    with condition:
+                        condition.wait(delay)
+        except CutOff:  # the run closed while a task body ran here, and let go of this thread
+            pass
 
     def stop(self) -> None:
         """Stop the thread now, without waiting for the next entry to fall due."""
@@ -60,8 +68,9 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
         condition = compat.timer_condition(self)
         with condition:
             condition.notify_all()
-        if self.is_alive():
-            self.join(1.0)
+        wait = 1.0 if self.listener is None else self.listener.stop_wait(self)
+        if self.is_alive() and wait > 0:
+            self.join(wait)
         compat.timer_ended(self)
 
     def call_at(

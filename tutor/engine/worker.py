@@ -75,10 +75,14 @@ class InThreadWorker:
             self._on_thread_exit(self)
             self._ready.set()
 
-    def stop(self) -> None:
-        """Stop consuming and join the thread (fast: drains are capped, the timer wakes)."""
+    def stop(self, *, join: bool = True) -> None:
+        """Stop consuming and join the thread (fast: drains are capped, the timer wakes).
+
+        With `join=False` the thread is not waited for: it runs a task body the run lets go of,
+        and ends on its own once the body returns (its consumer is stopped already)."""
         self._stopping = True
         try:
             self.controller.stop(in_sighandler=False)
         finally:
-            self._thread.join(STOP_TIMEOUT)
+            if join:
+                self._thread.join(STOP_TIMEOUT)

@@ -16,7 +16,54 @@ from .context import UNDEFINED, build_context, fill
 
 
 class LessonMismatch(Exception):
-    """The real run finished before reaching the stage a step of the lesson expects."""
+    """The real run finished before reaching the stage a step of the lesson expects.
+
+    Its text names what really happened when the run shows a failure: `<lesson x>: line 7 raised
+    NameError: name 'ad' is not defined (step 2 waits for stage 'queued'; the run finished
+    without reaching it)`; the facts are attributes too.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        step: int,
+        stage: str,
+        line: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.step = step
+        """The 1-based number of the step that was not reached."""
+        self.stage = stage
+        """The stage that step waits for."""
+        self.line = line
+        """The sample's line that failed, when the run shows one."""
+        self.error = error
+        """What failed ("NameError: name 'ad' is not defined"), when the run shows it."""
+
+
+def mismatch(
+    lesson_id: str, filename: str, step: int, stage: str, final: Snapshot
+) -> LessonMismatch:
+    """The error for a step never reached, naming the run's first real failure if it has one."""
+    from ..engine.failure import first_failure
+
+    failure = first_failure(final, filename)
+    waits = f"step {step} waits for stage {stage!r}"
+    if failure is None:
+        return LessonMismatch(
+            f"{filename}: {waits}, but the real run finished without reaching it",
+            step=step,
+            stage=stage,
+        )
+    return LessonMismatch(
+        f"{filename}: {failure.text} ({waits}; the run finished without reaching it)",
+        step=step,
+        stage=stage,
+        line=failure.line,
+        error=failure.error,
+    )
 
 
 @dataclass(frozen=True)
@@ -144,9 +191,8 @@ class LessonRun:
                 )
                 self.results.append(result)
             elif snapshot.stage is Stage.FINISHED:
-                raise LessonMismatch(
-                    f"lesson {self.lesson.id}: step {index + 1} waits for stage "
-                    f"{step.at.value!r}, but the real run finished without reaching it"
+                raise mismatch(
+                    self.lesson.id, self.config.filename, index + 1, step.at.value, snapshot
                 )
         return snapshot
 

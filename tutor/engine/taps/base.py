@@ -22,6 +22,10 @@ class TapContext:
     ledger: Ledger
     app_ref: Callable[[], Any]
     """Returns the run's Celery app (None before it is built)."""
+    filename: str = "<sample>"
+    """The name the sample's code is compiled under (to find its lines in frames)."""
+    max_messages: int = 100
+    """Most task messages the run publishes."""
 
     @property
     def app(self) -> Any:

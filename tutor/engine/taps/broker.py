@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import SampleError
 from ..records import plain
+from ..where import line_now
 from ..wire import decode_message
 from .base import TapContext, args_text
 
@@ -14,12 +16,16 @@ class BrokerTap:
 
     def __init__(self, context: TapContext) -> None:
         self.context = context
+        self.published = 0
+        """Task messages put so far."""
 
     def before_put(self, queue: str, message: dict[str, Any]) -> None:
-        """A message enters a queue: record it and, for a task message, gate it."""
+        """A message enters a queue: record it and, for a task message, gate it. One message past
+        the run's limit raises SampleError in the publisher and stops the run."""
         wire = decode_message(queue, message)
         if not wire.id or not wire.task:
             return
+        self._count()
         trace = self.context.trace
         self.context.ledger.update(
             wire.id,
@@ -32,6 +38,7 @@ class BrokerTap:
             arguments=self.context.bind(wire.task, wire.args, wire.kwargs),
             published_by=trace.thread_name(),
             published_at=trace.now(),
+            published_line=line_now(self.context.filename),
         )
         trace.record(
             "broker",
@@ -46,6 +53,22 @@ class BrokerTap:
             task_name=wire.task,
             detail=f"the message for {wire.task} waits in queue '{queue}'; no worker has it yet",
         )
+
+    def _count(self) -> None:
+        context = self.context
+        self.published += 1
+        if self.published <= context.max_messages:
+            return
+        line = line_now(context.filename)
+        at = f" (line {line} was publishing)" if line is not None else ""
+        text = (
+            f"{context.filename}: the sample published more than {context.max_messages} messages "
+            f"(the limit per run){at}"
+        )
+        if self.published == context.max_messages + 1:
+            context.trace.record("run", "message-limit", summary=text)
+        context.conductor.fail(SampleError(text, line=line))
+        raise SampleError(text, line=line)
 
     def may_take(self, queue: str, message: dict[str, Any]) -> bool:
         """Whether a worker may take the message at the head of `queue` now."""

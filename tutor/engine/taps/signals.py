@@ -164,12 +164,23 @@ class SignalTap:
 
     def _on_task_rejected(self, sender: Any = None, message: Any = None, **kw: Any) -> None:
         if getattr(sender, "app", None) is self.context.app:
+            task_id = (getattr(message, "headers", None) or {}).get("id")
             self.context.trace.record(
-                "signal", "task_rejected", summary="the worker rejected a message"
+                "signal",
+                "task_rejected",
+                task_id=task_id,
+                summary=f"{self.context.trace.thread_name()} rejected a message it cannot process",
             )
 
-    def _on_task_unknown(self, sender: Any = None, name: Any = None, **kw: Any) -> None:
+    def _on_task_unknown(
+        self, sender: Any = None, name: Any = None, id: Any = None, **kw: Any
+    ) -> None:
         if getattr(sender, "app", None) is self.context.app:
             self.context.trace.record(
-                "signal", "task_unknown", summary=f"the worker does not know a task named {name!r}"
+                "signal",
+                "task_unknown",
+                task_id=None if id is None else str(id),
+                summary=f"{self.context.trace.thread_name()} rejected the message: no task named "
+                f"{name!r} is registered with it",
+                data={"name": str(name)},
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from celery import Task
@@ -129,6 +129,10 @@ class TaskTap:
             stack = self._stack()
             if stack and stack[-1] == record.key:
                 stack.pop()
+
+    def in_sample(self) -> AbstractContextManager[None]:
+        """The calling thread runs a task body (the sample's own code) meanwhile."""
+        return self.context.conductor.in_sample()
 
     @contextmanager
     def waiting(self, ready: Callable[[], bool]) -> Iterator[None]:

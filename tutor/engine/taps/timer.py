@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from .. import stdin
 from ..stages import Stage
 from .base import TapContext
 
@@ -19,6 +20,8 @@ class TimerTap:
         """A worker's timer thread starts: name it after its worker."""
         worker = getattr(type(timer), "worker_name", "worker")
         self.context.trace.name_thread(threading.get_ident(), f"{worker}-timer")
+        threading.current_thread().name = f"{worker}-timer"
+        stdin.claim_thread()
         app = self.context.app
         if app is not None:
             app.set_current()
@@ -53,3 +56,9 @@ class TimerTap:
     def fire_done(self, request: Any) -> None:
         """The timer thread finished the fired entry."""
         self.context.conductor.end_work()
+
+    def stop_wait(self, timer: Any) -> float:
+        """How long a stopping timer waits for its thread: not at all while that thread runs a task
+        body (the run lets go of it), else up to a second."""
+        ident = getattr(timer, "ident", None)
+        return 0.0 if ident is not None and self.context.conductor.runs_sample(ident) else 1.0
