@@ -20,3 +20,7 @@ EXIT_USAGE = 2
 """The command line was wrong (an unknown lesson id, a bad option)."""
 EXIT_INTERRUPTED = 130
 """The user pressed Ctrl+C."""
+
+STAGE_TIMEOUT_ENV = "TUTOR_STAGE_TIMEOUT"
+"""Environment variable: the longest (seconds) a sample's code may run between two stops
+(`--stage-timeout` sets it; the engine reads it when a run is configured)."""

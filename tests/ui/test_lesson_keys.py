@@ -173,3 +173,30 @@ async def test_a_terminal_too_small_gets_a_message_and_recovers():
         assert "needs at least 80x24" in text_of(app.screen.query_one("#too-small-text"))
         await pilot.resize_terminal(120, 35)
         await wait_until(pilot, lambda: isinstance(app.screen, LessonScreen))
+
+
+async def test_q_quits_while_the_task_body_loops_forever_and_cuts_the_body_off(tmp_path):
+    """The body's thread cannot be joined: quitting lets go of it instead of waiting."""
+    import shutil
+
+    from tutor.content.loader import content_root, load_course
+
+    shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
+    shutil.copytree(content_root() / "quizzes", tmp_path / "quizzes")
+    lesson = tmp_path / "lessons" / "delay.toml"
+    lesson.write_text(
+        lesson.read_text().replace("    return x + y", "    while True:\n        pass")
+    )
+    app = make_app(load_course(tmp_path), lesson_id="delay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        screen.quiz = None  # no prediction pop-up on the way
+        while screen.snapshot is None or screen.snapshot.stage is not Stage.EXECUTING:
+            await press_and_settle(pilot, "right")
+        run = screen.lesson_run.run
+        await pilot.press("right")  # the body starts looping; the run cannot reach its next stop
+        await wait_until(pilot, lambda: screen.busy)
+        await pilot.press("q")
+    assert run.conductor.closing
+    cut = [event for event in run.trace.events() if event.name == "cut-off"]
+    assert cut and "tasks.add" in cut[0].summary

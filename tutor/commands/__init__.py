@@ -15,11 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import launch
-from ..defaults import EXIT_USAGE
+from ..defaults import EXIT_USAGE, STAGE_TIMEOUT_ENV
 from ..launch import Streams, TutorError, open_ui
-
-STAGE_TIMEOUT_ENV = "TUTOR_STAGE_TIMEOUT"
-"""Read by the engine when a run is configured."""
 
 __all__ = [
     "LESSON_HELP",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-STAGE_TIMEOUT_ENV = "TUTOR_STAGE_TIMEOUT"
-"""The environment variable that overrides the default stage time limit (seconds) process-wide;
-the command line sets it from `--stage-timeout`."""
+from ..defaults import STAGE_TIMEOUT_ENV  # overrides the default stage time limit process-wide
 
 DEFAULT_STAGE_TIMEOUT = 10.0
 DEFAULT_MAX_MESSAGES = 100

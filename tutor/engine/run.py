@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import linecache
 import threading
+import weakref
 from types import TracebackType
 
 from .. import compat
@@ -36,10 +37,22 @@ from .taps.log import quiet_celery_loggers
 from .timer import RunTimer
 from .worker import InThreadWorker
 
-__all__ = ["Run", "RunConfig", "WorkerSpec"]
+__all__ = ["Run", "RunConfig", "WorkerSpec", "close_all"]
 
 CALLER_JOIN_TIMEOUT = 2.0
 """Longest close() waits for the released caller thread to end."""
+
+_LIVE: weakref.WeakSet[Run] = weakref.WeakSet()
+"""Every run started and not closed yet, so that quitting can close them all at once."""
+
+
+def close_all() -> int:
+    """Close every live run of this process (quitting: the lesson's, a variant's, a quiz's).
+    Returns how many were closed."""
+    live = list(_LIVE)
+    for run in live:
+        run.close()
+    return len(live)
 
 
 class Run:
@@ -86,6 +99,7 @@ class Run:
         )
         self._closed = False
         self._stdin_taken = False
+        _LIVE.add(self)
 
     @property
     def namespace(self) -> dict[str, object]:
@@ -174,6 +188,7 @@ class Run:
         if self._closed:
             return
         self._closed = True
+        _LIVE.discard(self)
         stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
         for worker in self.workers:
             worker.stop(join=worker.thread_ident not in stuck)

@@ -282,6 +282,9 @@ class TutorApp(App[None]):
             for screen in self.screen_stack:
                 for driver in screen.query(drivers.RunDriver):
                     driver.shutdown()
+        runs = sys.modules.get("tutor.engine.run")  # Celery is loaded only once a run started
+        if runs is not None:
+            runs.close_all()  # a variant's, a quiz's, a class question's: quit waits for none
         if self.broken_content is not None:
             message = f"tutor: the course content is broken:\n{self.broken_content}"
             self.exit(return_code=1, message=message)
