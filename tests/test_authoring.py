@@ -149,3 +149,11 @@ def test_ctrl_c_in_a_plain_command_exits_130_without_a_traceback():
     assert playing.returncode == 130
     assert err.decode().splitlines()[-1] == "tutor: interrupted"
     assert b"Traceback" not in err
+
+
+def test_content_given_to_tutor_itself_serves_every_command(tmp_path):
+    assert _run("new", "only-one", "--content", str(tmp_path))[0] == 0
+    os.environ.pop(CONTENT_ENV)
+    code, out, err = _run("--content", str(tmp_path), "list")
+    assert code == 0, err
+    assert out.split()[0] == "only-one"

@@ -6,13 +6,21 @@ functions, so `tutor --help` and `tutor list` stay fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ..defaults import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ..launch import Streams, failure_line
-from . import open_store, open_ui, streams
+from . import (
+    content_option,
+    open_store,
+    open_ui,
+    saved_options,
+    stage_timeout_option,
+    streams,
+)
 from .authoring import check, new, schema
 from .lessons import home, list_lessons, quiz, run
 from .progress import progress
@@ -104,11 +112,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     callback=_print_version,
     help="Show the tutor's version and exit.",
 )
+@saved_options
+@content_option
+@stage_timeout_option
 @click.pass_context
-def cli(ctx: click.Context) -> int | None:
+def cli(ctx: click.Context, data_dir: Path | None, learner: str | None) -> int | None:
     """The `tutor` group: with no command, the lesson list."""
     if ctx.invoked_subcommand is None:
-        return open_ui(open_store())
+        return open_ui(open_store(data_dir, learner))
     return None
 
 
