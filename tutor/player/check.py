@@ -9,6 +9,7 @@ its choices; every ordering question's stages happen; every variant runs to its 
 
 from __future__ import annotations
 
+import _string  # the field-name splitter str.format itself uses
 import string
 import time
 from collections.abc import Callable, Mapping
@@ -46,6 +47,28 @@ class PlaceholderProblem(ValueError):
     """A placeholder that names nothing, has no value yet, or whose format spec does not fit."""
 
 
+def _lookup(name: str, context: Mapping[str, Any], allow_undefined: bool) -> Any:
+    """The value a field name reaches, walking it part by part: past a value the run has not
+    produced yet (or a missing list or mapping entry, when `allow_undefined`), UNDEFINED."""
+    first, rest = _string.formatter_field_name_split(name)
+    try:
+        value = context[first]
+    except KeyError:
+        raise PlaceholderProblem(f"{{{name}}} names nothing the run produces") from None
+    for is_attribute, key in rest:
+        if value is UNDEFINED:
+            return UNDEFINED
+        try:
+            value = getattr(value, key) if is_attribute else value[key]
+        except (LookupError, TypeError) as exc:  # a list or mapping without that entry (yet)
+            if not allow_undefined:
+                raise PlaceholderProblem(f"{{{name}}} has no value at this step ({exc})") from None
+            return UNDEFINED
+        except AttributeError as exc:
+            raise PlaceholderProblem(f"{{{name}}} names nothing the run produces ({exc})") from None
+    return value
+
+
 def resolve(template: str, context: Mapping[str, Any], *, allow_undefined: bool = False) -> str:
     """Fill `template` strictly: any placeholder that cannot be filled is a PlaceholderProblem."""
     parts: list[str] = []
@@ -53,14 +76,7 @@ def resolve(template: str, context: Mapping[str, Any], *, allow_undefined: bool 
         parts.append(literal)
         if name is None:
             continue
-        try:
-            value, _ = _PARSER.get_field(name, (), context)
-        except LookupError as exc:  # a list or mapping without that entry (yet)
-            if not allow_undefined:
-                raise PlaceholderProblem(f"{{{name}}} has no value at this step ({exc})") from None
-            value = UNDEFINED
-        except (AttributeError, TypeError) as exc:
-            raise PlaceholderProblem(f"{{{name}}} names nothing the run produces ({exc})") from None
+        value = _lookup(name, context, allow_undefined)
         if value is UNDEFINED:
             if allow_undefined:
                 parts.append(str(UNDEFINED))
