@@ -119,7 +119,11 @@ def quiz_section(
             for choice in question.choices:
                 parts.append(Text(f"   {choice.key}  {choice.text}"))
         if isinstance(question, PredictQuestion):
-            parts.append(Text(f"   Asked just before step {question.before_step}.", style="dim"))
+            run = ""
+            if question.variant is not None and question.variant in lesson.variants:
+                run = f" of the what-if ({lesson.variants[question.variant].label})"
+            asked = f"   Asked just before step {question.before_step}{run}."
+            parts.append(Text(asked, style="dim"))
         parts.append(Text(f"   💡 Hint: {question.hint}", style="italic"))
         if answers is not None and number - 1 in answers:
             answer, explanation = answers[number - 1]
