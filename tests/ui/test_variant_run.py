@@ -81,3 +81,19 @@ async def test_a_prediction_about_a_variant_is_asked_and_graded_in_its_run():
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, FeedbackScreen))
         assert app.screen.feedback.correct and app.screen.feedback.expected == "1"
+
+
+async def test_the_quiz_asks_a_prediction_about_a_variant_against_its_own_run():
+    from tests.ui.test_quiz import _answer
+    from tutor.ui.screens.quiz import QuizScreen
+
+    app = make_app(COURSE, lesson_id="two-tasks", quiz=True)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, QuizScreen))
+        quiz = app.screen
+        first = await _answer(pilot, "a")
+        assert first.correct
+        body = text_of(quiz.query_one("#quiz-question"))
+        assert "the real run of the what-if (the division goes to queue 'slow')" in body
+        second = await _answer(pilot, "b")
+        assert second.correct and second.expected == "1"
