@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .crossref import task_name_problem
 from .errors import CONTENT_ENV, ContentError, UnknownLesson, content_root, shown_path
 from .files import CourseLayout, find_course, read_toml
 from .models import CourseIndex, Lesson, Quiz, missing_step
@@ -76,14 +77,32 @@ class Course:
 
 
 def quiz_step_problems(quiz: Quiz, lesson: Lesson, shown: str) -> list[str]:
-    """Every step a question names must exist in its lesson: one line per one that does not."""
-    count = len(lesson.steps)
+    """Every step, variant and task a question names must exist in its lesson: one line per one
+    that does not."""
     problems = []
     for index, question in enumerate(quiz.questions):
+        steps, code, of = len(lesson.steps), lesson.sample.code, ""
+        variant_name = getattr(question, "variant", None)
+        if variant_name is not None:
+            variant = lesson.variants.get(variant_name)
+            if variant is None or not variant.steps:
+                with_steps = [name for name, v in lesson.variants.items() if v.steps]
+                problems.append(
+                    f"{shown}: questions[{index}].variant: no variant with steps named "
+                    f"{variant_name!r} in lesson {lesson.id!r} (with steps: "
+                    f"{', '.join(with_steps) or 'none'})"
+                )
+                continue
+            steps, code, of = len(variant.steps), variant.code or code, " of the variant"
         for name in ("before_step", "hint_step"):
             step = getattr(question, name, None)
-            if step is not None and step > count:
-                problems.append(f"{shown}: questions[{index}].{name}: {missing_step(step, count)}")
+            if step is not None and step > steps:
+                missing = missing_step(step, steps)
+                problems.append(f"{shown}: questions[{index}].{name}: {missing}{of}")
+        task = getattr(question, "task", None)
+        problem = None if task is None else task_name_problem(task, code)
+        if problem is not None:
+            problems.append(f"{shown}: questions[{index}].task: {problem}")
     return problems
 
 

@@ -6,10 +6,12 @@ re-exported here, so `from tutor.content.models import Quiz` keeps working.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from .crossref import lesson_problems, missing_step
 from .fields import (
     FORMAT_VERSION,
     PLACEHOLDER_ROOTS,
@@ -118,24 +120,6 @@ class Sample(_Strict):
         return code
 
 
-class Variant(_Strict):
-    """A what-if version of the run: one change, run for real to show the difference."""
-
-    label: NonEmpty
-    """What changes, in a few words ("no result backend")."""
-    code: str | None = None
-    """Replacement sample code (shown exactly as run); the lesson's sample when absent."""
-    run: RunSetup | None = None
-    """Replacement set-up; the lesson's when absent."""
-
-    @field_validator("code")
-    @classmethod
-    def _parses(cls, code: str | None) -> str | None:
-        if code is not None:
-            parse_sample(code)
-        return code
-
-
 class FlowBox(_Strict):
     """One box of the concept flow diagram."""
 
@@ -166,6 +150,9 @@ class Step(_Strict):
     """Presenter notes for this step."""
     highlight_line: int | None = None
     """The sample line to highlight at this step (defaults to the stop's own line)."""
+    task: NonEmpty | None = None
+    """Which task {task.*} means here: "tasks.divide" or "divide", the newest task of that name
+    at the step's stop (default: the first task sent)."""
 
 
 class TrackedVariable(_Strict):
@@ -175,6 +162,8 @@ class TrackedVariable(_Strict):
     """The row label of the tracker."""
     value: Template
     """Where the value comes from, e.g. "{task.arguments[x]}" or "{task.return_value}"."""
+    task: NonEmpty | None = None
+    """Which task {task.*} means in `value` ("divide"); default: the one each step chose."""
 
 
 class TrackerColumn(_Strict):
@@ -184,6 +173,36 @@ class TrackerColumn(_Strict):
     """The column heading ("Start", "After Step 2")."""
     after_step: int = Field(ge=0)
     """The step after which the values are read (0: before the run)."""
+
+
+class Variant(_Strict):
+    """A what-if version of the run: one change, run for real to show the difference.
+
+    With `steps` of its own it is played like a lesson (stage by stage, in the same panels);
+    without, it runs to its end and its outcome is shown under the key moment.
+    """
+
+    label: NonEmpty
+    """What changes, in a few words ("no result backend")."""
+    code: str | None = None
+    """Replacement sample code (shown exactly as run); the lesson's sample when absent."""
+    run: RunSetup | None = None
+    """Replacement set-up; the lesson's when absent."""
+    steps: list[Step] = Field(default_factory=list)
+    """Its own execution table (same fields as a lesson's steps); none: run to its end."""
+    variables: list[TrackedVariable] | None = Field(default=None, min_length=1)
+    """Its own tracker rows (with steps only); the lesson's when absent."""
+    tracker: list[TrackerColumn] | None = Field(default=None, min_length=2)
+    """Its own tracker columns (with steps only); the lesson's when absent."""
+    table_note: NonEmpty | None = None
+    """A note under its execution table, once every step is reached (with steps only)."""
+
+    @field_validator("code")
+    @classmethod
+    def _parses(cls, code: str | None) -> str | None:
+        if code is not None:
+            parse_sample(code)
+        return code
 
 
 class KeyMoment(_Strict):
@@ -243,35 +262,14 @@ class Lesson(_Strict):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Lesson:
-        count = len(self.steps)
-        for index, column in enumerate(self.tracker):
-            if column.after_step > count:
-                missing = missing_step(column.after_step, count)
-                raise ValueError(f"tracker[{index}].after_step: {missing}")
-        for index, moment in enumerate(self.key_moments):
-            if moment.step > count:
-                raise ValueError(f"key_moments[{index}].step: {missing_step(moment.step, count)}")
-            if moment.variant is not None and moment.variant not in self.variants:
-                known = ", ".join(sorted(self.variants)) or "none"
-                raise ValueError(
-                    f"key_moments[{index}].variant: no variant named {moment.variant!r} "
-                    f"(defined: {known})"
-                )
-        lines = len(self.sample.code.splitlines())
-        for index, step in enumerate(self.steps):
-            for name in ("line", "highlight_line"):
-                line = getattr(step, name)
-                if line is not None and not 1 <= line <= lines:
-                    raise ValueError(
-                        f"steps[{index}].{name}: line {line} does not exist (the sample has "
-                        f"{lines} lines)"
-                    )
+        problem = next(self.problems(), None)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
-
-def missing_step(step: int, count: int) -> str:
-    """The words for a step number past the lesson's last step."""
-    return f"step {step} does not exist (the lesson has {count} step{'s' if count != 1 else ''})"
+    def problems(self) -> Iterator[str]:
+        """What the fields say about each other that does not hold, one line each."""
+        return lesson_problems(self)
 
 
 class CourseIndex(_Strict):

@@ -42,6 +42,8 @@ class Kind(StrEnum):
     """A group of named fields: write one of them, `{queue.depth}`."""
     RECORDS = "records"
     """A list of records: pick one by number, then a field, `{calls[0].work_ms}`."""
+    NAMED = "named records"
+    """Records by name: pick one by its name, then a field, `{queues[celery].depth}`."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ _TASK = {
     "runtime_ms": _p(Kind.NUMBER, 0.09, "how long the body ran, in ms"),
     "stored": _p(Kind.MAPPING, {"status": "SUCCESS"}, "what the result backend holds"),
     "direct": _p(Kind.FLAG, False, "true when the task was called directly, not sent"),
+    "retries": _p(Kind.NUMBER, 1, "how many times it was retried so far"),
+    "eta": _p(Kind.TEXT, "2025-01-01T12:00:03+00:00", "when it may run (countdown, ETA, retry)"),
+    "traceback": _p(Kind.TEXT, "Traceback…", "the traceback of what it raised, line by line"),
 }
 _CALL = {
     "line": _p(Kind.NUMBER, 7, "the sample line of the call"),
@@ -90,6 +95,10 @@ _CALL = {
     "error": _p(Kind.TEXT, "NotImplementedError(…)", "what the statement raised"),
     "done": _p(Kind.FLAG, True, "whether the statement is over"),
 }
+_QUEUE = {
+    "name": _p(Kind.TEXT, "celery", "the queue's name"),
+    "depth": _p(Kind.NUMBER, 1, "how many messages wait in it"),
+}
 _WORKER = {
     "name": _p(Kind.TEXT, "worker-1", "the worker's name"),
     "status": _p(Kind.TEXT, "idle", "what it is doing"),
@@ -98,17 +107,22 @@ _WORKER = {
 }
 
 PLACEHOLDERS: Mapping[str, Placeholder] = {
-    "task": Placeholder(Kind.RECORD, "the task a step speaks of (the first one sent)", None, _TASK),
+    "task": Placeholder(
+        Kind.RECORD, "the task a step speaks of (its `task`, else the first one sent)", None, _TASK
+    ),
     "tasks": Placeholder(Kind.RECORDS, "every task of the run, in order", None, _TASK),
     "call": Placeholder(Kind.RECORD, "the caller's latest statement", None, _CALL),
     "calls": Placeholder(Kind.RECORDS, "every statement the caller ran, in order", None, _CALL),
-    "queue": Placeholder(
+    "queue": Placeholder(Kind.RECORD, "the task's queue", None, _QUEUE),
+    "queues": Placeholder(Kind.NAMED, "every queue by name, consumed or not", None, _QUEUE),
+    "timer": Placeholder(
         Kind.RECORD,
-        "the task's queue",
+        "the workers' timers: messages waiting for their countdown or ETA",
         None,
         {
-            "name": _p(Kind.TEXT, "celery", "the queue's name"),
-            "depth": _p(Kind.NUMBER, 1, "how many messages wait in it"),
+            "count": _p(Kind.NUMBER, 1, "how many messages wait in a worker's timer"),
+            "next_eta": _p(Kind.TEXT, "2025-01-01 12:00:03+00:00", "the soonest ETA among them"),
+            "seconds_left": _p(Kind.NUMBER, 2.5, "seconds until the soonest one is due"),
         },
     ),
     "depth": _p(Kind.NUMBER, 1, "how many messages wait in all queues"),
@@ -169,6 +183,9 @@ def _written(path: str, entry: Placeholder) -> Iterator[tuple[str, Placeholder]]
     elif entry.kind is Kind.RECORDS:
         for name, inner in entry.fields.items():
             yield from _written(f"{path}[N].{name}", inner)
+    elif entry.kind is Kind.NAMED:
+        for name, inner in entry.fields.items():
+            yield from _written(f"{path}[NAME].{name}", inner)
     elif entry.kind is Kind.MAPPING:
         yield f"{path}[NAME]", entry
     elif entry.kind is Kind.LIST:
@@ -212,6 +229,13 @@ def _resolve(field_name: str) -> tuple[Placeholder | None, str | None]:
                     f"like {shown}[0].{next(iter(entry.fields))}"
                 )
             entry = Placeholder(Kind.RECORD, entry.about, None, entry.fields)
+        elif entry.kind is Kind.NAMED:
+            if is_attribute:
+                return None, (
+                    f"placeholder {{{field_name}}}: {shown} holds records by name: pick one, "
+                    f"like {shown}[celery].{next(iter(entry.fields))}"
+                )
+            entry = Placeholder(Kind.RECORD, entry.about, None, entry.fields)
         elif entry.kind in (Kind.MAPPING, Kind.LIST):
             if is_attribute:
                 hint = f"{shown}[{key}]" if entry.kind is Kind.MAPPING else f"{shown}[0]"
@@ -230,6 +254,11 @@ def _resolve(field_name: str) -> tuple[Placeholder | None, str | None]:
         return None, (
             f"placeholder {{{field_name}}} needs a number and a field, like "
             f"{shown}[0].{next(iter(entry.fields))}"
+        )
+    if entry.kind is Kind.NAMED:
+        return None, (
+            f"placeholder {{{field_name}}} needs a name and a field, like "
+            f"{shown}[celery].{next(iter(entry.fields))}"
         )
     return entry, None
 

@@ -84,6 +84,11 @@ class PredictQuestion(_Strict):
     """A hint, shown on request."""
     explanation: Template
     """Why, shown after answering ({placeholders} allowed)."""
+    task: NonEmpty | None = None
+    """Which task {task.*} means in `observe` and `explanation` ("divide"); default: the step's."""
+    variant: NonEmpty | None = None
+    """Ask it about this variant's run (one with steps of its own): `before_step` is a step of
+    the variant, and the answer is what the variant's run shows."""
 
     @model_validator(mode="after")
     def _keys(self) -> PredictQuestion:
@@ -132,7 +137,7 @@ class Quiz(_Strict):
     def _predictions_come_first(self) -> Quiz:
         # a prediction needs the run still before its step; grading an order needs the whole run
         seen_order = False
-        last_step = 0
+        last_step: dict[str | None, int] = {}
         for index, question in enumerate(self.questions):
             if isinstance(question, OrderQuestion):
                 seen_order = True
@@ -142,10 +147,11 @@ class Quiz(_Strict):
                         f"questions[{index}]: a predict question must come before every order "
                         "question (grading an order runs the lesson to its end)"
                     )
-                if question.before_step < last_step:
+                last = last_step.get(question.variant, 0)
+                if question.before_step < last:
                     raise ValueError(
                         f"questions[{index}].before_step: predictions must go forward through "
-                        f"the run ({question.before_step} comes after {last_step})"
+                        f"the run ({question.before_step} comes after {last})"
                     )
-                last_step = question.before_step
+                last_step[question.variant] = question.before_step
         return self

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content.models import Lesson, OrderQuestion, PredictQuestion, Quiz
-from .context import UNDEFINED
+from .context import UNDEFINED, main_task
 from .lesson_run import LessonMismatch, LessonRun, StepResult
 
 _PARSER = string.Formatter()
@@ -95,13 +95,19 @@ def resolve(template: str, context: Mapping[str, Any], *, allow_undefined: bool 
 def _check_steps(results: list[StepResult], where: str, problems: list[str]) -> int:
     count = 0
     for result in results:
+        step = result.step
+        if step.task is not None and main_task(result.snapshot, step.task) is None:
+            problems.append(
+                f"{where}steps[{result.index - 1}].task: no task named {step.task!r} was sent "
+                "or called by this step's stop"
+            )
         for column in ("action", "evaluation", "result"):
-            template = getattr(result.step, column)
+            template = getattr(step, column)
             count += sum(1 for _, name, _, _ in _PARSER.parse(template) if name is not None)
             try:
                 resolve(template, result.context)
             except PlaceholderProblem as exc:
-                problems.append(f"{where}: steps[{result.index - 1}].{column}: {exc}")
+                problems.append(f"{where}steps[{result.index - 1}].{column}: {exc}")
     return count
 
 
@@ -112,17 +118,37 @@ def _check_tracker(
         for column in lesson.tracker:
             if column.after_step == 0 or column.after_step > len(results):
                 continue
+            context = results[column.after_step - 1].context_for(variable.task)
             try:
-                resolve(
-                    variable.value, results[column.after_step - 1].context, allow_undefined=True
-                )
+                resolve(variable.value, context, allow_undefined=True)
             except PlaceholderProblem as exc:
-                problems.append(f"{where}: variables[{v_index}].value: {exc}")
+                problems.append(f"{where}variables[{v_index}].value: {exc}")
                 break
 
 
+def _check_prediction(
+    question: PredictQuestion, lesson_run: LessonRun, where: str, problems: list[str]
+) -> None:
+    context = lesson_run.results[question.before_step - 1].context_for(question.task)
+    try:
+        observed = resolve(question.observe, context)
+    except PlaceholderProblem as exc:
+        problems.append(f"{where}.observe: {exc}")
+        return
+    if not any(choice.text == observed for choice in question.choices):
+        offered = ", ".join(repr(c.text) for c in question.choices)
+        problems.append(
+            f"{where}.choices: the real run gives {observed!r}, "
+            f"which no choice says (they are {offered}): nobody could answer right"
+        )
+
+
 def _check_quiz(
-    quiz: Quiz, lesson_run: LessonRun, where: str, problems: list[str]
+    quiz: Quiz,
+    lesson_run: LessonRun,
+    variant_runs: Mapping[str, LessonRun],
+    where: str,
+    problems: list[str],
 ) -> tuple[int, int]:
     from .quiz import real_order
 
@@ -132,18 +158,9 @@ def _check_quiz(
     for index, question in enumerate(quiz.questions):
         if isinstance(question, PredictQuestion):
             predictions += 1
-            context = lesson_run.results[question.before_step - 1].context
-            try:
-                observed = resolve(question.observe, context)
-            except PlaceholderProblem as exc:
-                problems.append(f"{where}: questions[{index}].observe: {exc}")
-                continue
-            if not any(choice.text == observed for choice in question.choices):
-                offered = ", ".join(repr(c.text) for c in question.choices)
-                problems.append(
-                    f"{where}: questions[{index}].choices: the real run gives {observed!r}, "
-                    f"which no choice says (they are {offered}): nobody could answer right"
-                )
+            played = lesson_run if question.variant is None else variant_runs.get(question.variant)
+            if played is not None:  # a variant that did not play is reported already
+                _check_prediction(question, played, f"{where}: questions[{index}]", problems)
         elif isinstance(question, OrderQuestion):
             orders += 1
             try:
@@ -153,42 +170,74 @@ def _check_quiz(
     return predictions, orders
 
 
+def _play(lesson_run: LessonRun, where: str, problems: list[str]) -> list[StepResult]:
+    """Every step of a lesson (or variant) run, then the run to its end; [] when it failed."""
+    try:
+        results = lesson_run.play_all()
+        lesson_run.finish()
+    except LessonMismatch as exc:
+        problems.append(f"{where}{exc}")
+        return []
+    except Exception as exc:  # the engine's one line (a stalled stage, a broken sample...)
+        problems.append(f"{where}the real run failed: {exc}")
+        return []
+    return results
+
+
+def _check_variants(
+    lesson: Lesson, lesson_file: str, report: LessonCheck, runs: dict[str, LessonRun]
+) -> None:
+    """Each variant runs to its end; one with steps is replayed and checked like a lesson (its
+    lesson runs, closed, are kept in `runs` for the predictions about them)."""
+    from .whatif import has_steps, run_variant, variant_lesson_run
+
+    problems = report.problems
+    steps = placeholders = 0
+    for name in lesson.variants:
+        where = f"{lesson_file}: variants.{name}: "
+        if not has_steps(lesson, name):
+            try:
+                run_variant(lesson, name)
+            except Exception as exc:
+                problems.append(f"{where}the variant did not run: {exc}")
+            continue
+        with variant_lesson_run(lesson, name) as played:
+            results = _play(played, where, problems)
+        if results:
+            runs[name] = played
+            steps += len(results)
+            placeholders += _check_steps(results, f"{lesson_file}: variants.{name}.", problems)
+            _check_tracker(played.lesson, results, f"{lesson_file}: variants.{name}.", problems)
+    if lesson.variants:
+        report.checked.append(f"{_count(len(lesson.variants), 'variant')} run")
+    if steps:
+        report.checked.append(
+            f"{_count(steps, 'variant step')} reached, {_count(placeholders, 'placeholder')} filled"
+        )
+
+
 def check_lesson(
     lesson: Lesson, quiz: Quiz | None, lesson_file: str, quiz_file: str
 ) -> LessonCheck:
     """Replay one lesson (and its variants) against real Celery; report what does not hold."""
-    from .whatif import run_variant
-
     started = time.perf_counter()
     report = LessonCheck(lesson.id)
     problems = report.problems
     with LessonRun(lesson) as lesson_run:
-        try:
-            results = lesson_run.play_all()
-            lesson_run.finish()
-        except LessonMismatch as exc:
-            problems.append(f"{lesson_file}: {exc}")
-            results = []
-        except Exception as exc:  # the engine's one line (a stalled stage, a broken sample...)
-            problems.append(f"{lesson_file}: the real run failed: {exc}")
-            results = []
+        results = _play(lesson_run, f"{lesson_file}: ", problems)
         if results:
-            placeholders = _check_steps(results, lesson_file, problems)
-            _check_tracker(lesson, results, lesson_file, problems)
+            placeholders = _check_steps(results, f"{lesson_file}: ", problems)
+            _check_tracker(lesson, results, f"{lesson_file}: ", problems)
             report.checked.append(f"{_count(len(results), 'step')} reached")
             report.checked.append(f"{_count(placeholders, 'placeholder')} filled")
-            if quiz is not None:
-                predictions, orders = _check_quiz(quiz, lesson_run, quiz_file, problems)
-                report.checked.append(
-                    f"{_count(predictions, 'prediction')}, {_count(orders, 'ordering')}"
-                )
-    for name in lesson.variants:
-        try:
-            run_variant(lesson, name)
-        except Exception as exc:
-            problems.append(f"{lesson_file}: variants.{name}: the variant did not run: {exc}")
-    if lesson.variants:
-        report.checked.append(f"{_count(len(lesson.variants), 'variant')} run")
+    variants = LessonCheck(lesson.id)
+    variant_runs: dict[str, LessonRun] = {}
+    _check_variants(lesson, lesson_file, variants, variant_runs)
+    if results and quiz is not None:
+        predictions, orders = _check_quiz(quiz, lesson_run, variant_runs, quiz_file, problems)
+        report.checked.append(f"{_count(predictions, 'prediction')}, {_count(orders, 'ordering')}")
+    report.checked += variants.checked
+    report.problems += variants.problems
     report.seconds = time.perf_counter() - started
     return report
 

@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..content.crossref import task_matches
 from ..engine import Snapshot, Stage, TaskView
+from .timers import timer_entries
 
 
 class _Undefined:
@@ -63,21 +65,49 @@ def _task_fields(task: TaskView | None) -> Any:
             "runtime_ms": UNDEFINED if task.runtime_ms is None else task.runtime_ms,
             "stored": task.stored if task.stored is not None else UNDEFINED,
             "direct": task.direct,
+            "retries": task.retries,
+            "eta": task.eta or UNDEFINED,
+            "traceback": task.traceback.strip("\n") if task.traceback else UNDEFINED,
         }
     )
 
 
-def main_task(snapshot: Snapshot) -> TaskView | None:
-    """The task a step speaks of: the first one sent as a message, else the first one called."""
+def main_task(snapshot: Snapshot, name: str | None = None) -> TaskView | None:
+    """The task a step speaks of: with `name` ("tasks.divide" or "divide"), the newest task of
+    that name; else the first one sent as a message, else the first one called."""
+    if name is not None:
+        return next((t for t in reversed(snapshot.tasks) if task_matches(name, t.name)), None)
     for task in snapshot.tasks:
         if not task.direct:
             return task
     return snapshot.tasks[0] if snapshot.tasks else None
 
 
-def build_context(snapshot: Snapshot) -> dict[str, Any]:
-    """Everything a placeholder may name, from one snapshot (values not produced yet: UNDEFINED)."""
-    task = main_task(snapshot)
+def _queues(snapshot: Snapshot) -> dict[str, Fields]:
+    names = list(snapshot.queues)
+    names += [q for worker in snapshot.workers for q in worker.queues if q not in names]
+    return {name: Fields({"name": name, "depth": snapshot.queue_depth(name)}) for name in names}
+
+
+def _timer(snapshot: Snapshot) -> Fields:
+    entries = timer_entries(snapshot)
+    soonest = entries[0] if entries else None
+    return Fields(
+        {
+            "count": len(entries),
+            "next_eta": soonest.eta if soonest else UNDEFINED,
+            "seconds_left": UNDEFINED
+            if soonest is None or soonest.seconds_left is None
+            else soonest.seconds_left,
+        }
+    )
+
+
+def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str, Any]:
+    """Everything a placeholder may name, from one snapshot (values not produced yet: UNDEFINED).
+
+    `task_name` chooses the task {task.*} means (see `main_task`)."""
+    task = main_task(snapshot, task_name)
     calls = [
         Fields(
             {
@@ -111,6 +141,8 @@ def build_context(snapshot: Snapshot) -> dict[str, Any]:
         "call": calls[-1] if calls else UNDEFINED,
         "calls": calls,
         "queue": Fields({"name": queue_name, "depth": snapshot.queue_depth(queue_name)}),
+        "queues": _queues(snapshot),
+        "timer": _timer(snapshot),
         "depth": snapshot.depth,
         "worker": workers[0] if workers else UNDEFINED,
         "workers": workers,

@@ -79,6 +79,12 @@ class StepResult:
     stop_index: int = 0
     """Where the step's stop is in the run's list of stops (0-based)."""
 
+    def context_for(self, task: str | None) -> Mapping[str, Any]:
+        """The context with {task.*} meaning `task` (a name); the step's own when None."""
+        if task is None or task == self.step.task:
+            return self.context
+        return build_context(self.snapshot, task)
+
     @property
     def action(self) -> str:
         """The Action column, filled from the run."""
@@ -185,7 +191,7 @@ class LessonRun:
             if step_reached(step, snapshot):
                 passed = tuple(self.stops[self._stops_at_last_step :])
                 self._stops_at_last_step = len(self.stops)
-                context = build_context(snapshot)
+                context = build_context(snapshot, step.task)
                 result = StepResult(
                     index + 1, step, snapshot, passed, context, stop_index=len(self.stops) - 1
                 )
@@ -239,4 +245,5 @@ class LessonRun:
         variable = next(v for v in self.lesson.variables if v.name == name)
         if after_step == 0 or after_step > len(self.results):
             return str(UNDEFINED)
-        return fill(variable.value, self.results[after_step - 1].context, missing=str(UNDEFINED))
+        context = self.results[after_step - 1].context_for(variable.task)
+        return fill(variable.value, context, missing=str(UNDEFINED))

@@ -16,7 +16,7 @@ from ..content.models import (
 )
 from ..engine.snapshot import Snapshot
 from .context import fill
-from .lesson_run import LessonRun
+from .lesson_run import LessonRun, StepResult
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,9 @@ def real_order(question: OrderQuestion, stops: list[Snapshot]) -> list[int]:
 def grade_prediction(
     index: int, question: PredictQuestion, key: str, lesson_run: LessonRun
 ) -> Feedback:
-    """Grade a prediction against the step it was about (the run must have reached it)."""
-    context = lesson_run.results[question.before_step - 1].context
+    """Grade a prediction against the step it was about (the run must have reached it): the
+    lesson's run, or for a question about a variant, that variant's run."""
+    context = lesson_run.results[question.before_step - 1].context_for(question.task)
     observed = fill(question.observe, context, missing="undefined")
     given = choice_text(question.choices, key)
     return Feedback(
@@ -89,9 +90,21 @@ class QuizSession:
     """Indices of the questions to ask (all when None)."""
     lesson_run: LessonRun = field(init=False)
     feedback: list[Feedback] = field(default_factory=list)
+    variant_runs: dict[str, LessonRun] = field(default_factory=dict)
+    """The runs of the variants predictions are about, by name (started when first asked)."""
 
     def __post_init__(self) -> None:
         self.lesson_run = LessonRun(self.lesson)
+
+    def run_for(self, question: PredictQuestion) -> LessonRun:
+        """The run a prediction is about: the lesson's, or its variant's."""
+        if question.variant is None:
+            return self.lesson_run
+        if question.variant not in self.variant_runs:
+            from .whatif import variant_lesson_run
+
+            self.variant_runs[question.variant] = variant_lesson_run(self.lesson, question.variant)
+        return self.variant_runs[question.variant]
 
     @property
     def indices(self) -> list[int]:
@@ -122,8 +135,9 @@ class QuizSession:
         """Move the real run to where the current question is asked (engine work: off the UI)."""
         question = self.current
         if isinstance(question, PredictQuestion):
-            while len(self.lesson_run.results) < question.before_step - 1:
-                self.lesson_run.next_step()
+            lesson_run = self.run_for(question)
+            while len(lesson_run.results) < question.before_step - 1:
+                lesson_run.next_step()
 
     def answer(self, given: str | list[int]) -> Feedback:
         """Grade an answer: a choice key, or (order) the item indices in the learner's order."""
@@ -150,9 +164,10 @@ class QuizSession:
         )
 
     def _grade_prediction(self, index: int, question: PredictQuestion, key: str) -> Feedback:
-        while len(self.lesson_run.results) < question.before_step:
-            self.lesson_run.next_step()
-        return grade_prediction(index, question, key, self.lesson_run)
+        lesson_run = self.run_for(question)
+        while len(lesson_run.results) < question.before_step:
+            lesson_run.next_step()
+        return grade_prediction(index, question, key, lesson_run)
 
     def _grade_order(self, index: int, question: OrderQuestion, given: list[int]) -> Feedback:
         self.lesson_run.play_all()
@@ -182,13 +197,25 @@ class QuizSession:
         return QuizSession(self.lesson, self.quiz, only=self.missed())
 
     def close(self) -> None:
-        """Stop the attempt's real run."""
+        """Stop the attempt's real runs."""
         self.lesson_run.close()
+        for lesson_run in self.variant_runs.values():
+            lesson_run.close()
 
 
 def real_answers(lesson: Lesson, quiz: Quiz) -> dict[int, tuple[str, str]]:
     """Every question's answer and explanation; predictions and orders read from a real run."""
     answers: dict[int, tuple[str, str]] = {}
+    variants: dict[str, list[StepResult]] = {}
+
+    def variant_results(name: str) -> list[StepResult]:
+        if name not in variants:
+            from .whatif import variant_lesson_run
+
+            with variant_lesson_run(lesson, name) as played:
+                variants[name] = played.play_all()
+        return variants[name]
+
     with LessonRun(lesson) as lesson_run:
         results = lesson_run.play_all()
         assert lesson_run.run is not None
@@ -198,7 +225,8 @@ def real_answers(lesson: Lesson, quiz: Quiz) -> dict[int, tuple[str, str]]:
                 text = choice_text(question.choices, question.answer)
                 answers[index] = (f"{question.answer} ({text})", question.explanation)
             elif isinstance(question, PredictQuestion):
-                context = results[question.before_step - 1].context
+                played = results if question.variant is None else variant_results(question.variant)
+                context = played[question.before_step - 1].context_for(question.task)
                 observed = fill(question.observe, context, missing="undefined")
                 key = next((c.key for c in question.choices if c.text == observed), "?")
                 explanation = fill(question.explanation, context)

@@ -60,10 +60,48 @@ class VariantPlan:
 
 @dataclass(frozen=True)
 class VariantOutcome:
-    """A variant that ran to its end: the plan and the run's final snapshot."""
+    """A variant that ran to its end: the plan and the run's final snapshot (and, for a variant
+    with steps of its own, its lesson run: every step reached, filled from that run)."""
 
     plan: VariantPlan
     snapshot: Snapshot
+    played: LessonRun | None = None
+
+
+def has_steps(lesson: Lesson, name: str | None) -> bool:
+    """Whether `name` is one of the lesson's variants with steps of its own."""
+    variant = lesson.variants.get(name) if name is not None else None
+    return variant is not None and bool(variant.steps)
+
+
+def variant_lesson(lesson: Lesson, name: str) -> Lesson:
+    """A variant with steps of its own, as a lesson to play: its code, set-up, steps, tracker.
+
+    Its title is "What if: LABEL"; the flow is the lesson's; it keeps only its own variant, so
+    `LessonRun(variant_lesson(lesson, name), name)` runs the variant's code and set-up.
+    """
+    variant = lesson.variants[name]
+    if not variant.steps:
+        raise ValueError(f"lesson {lesson.id}: variant {name!r} has no steps of its own")
+    sample = lesson.sample.model_copy(update={"code": variant.code or lesson.sample.code})
+    return lesson.model_copy(
+        update={
+            "title": f"What if: {variant.label}",
+            "sample": sample,
+            "run": variant.run or lesson.run,
+            "steps": variant.steps,
+            "variables": variant.variables or lesson.variables,
+            "tracker": variant.tracker or lesson.tracker,
+            "table_note": variant.table_note or "",
+            "key_moments": [],
+            "variants": {name: variant},
+        }
+    )
+
+
+def variant_lesson_run(lesson: Lesson, name: str) -> LessonRun:
+    """A lesson run (not started) of a variant with steps of its own."""
+    return LessonRun(variant_lesson(lesson, name), name)
 
 
 _DELAY = re.compile(r"\.delay\(")
@@ -111,7 +149,12 @@ def variant_plan(lesson: Lesson, name: str) -> VariantPlan:
 
 
 def run_variant(lesson: Lesson, name: str) -> VariantOutcome:
-    """Run a variant for real, to its end. Call it off the UI thread."""
+    """Run a variant for real, to its end (a variant with steps: step by step, recording each).
+    Call it off the UI thread; a step never reached is a LessonMismatch."""
+    if has_steps(lesson, name):
+        with variant_lesson_run(lesson, name) as played:
+            played.play_all()
+            return VariantOutcome(variant_plan(lesson, name), played.finish(), played)
     with LessonRun(lesson, name) as variant_run:
         return VariantOutcome(variant_plan(lesson, name), variant_run.finish())
 
@@ -122,10 +165,10 @@ def run_what_if(lesson: Lesson, name: str) -> tuple[str, Snapshot]:
     return outcome.plan.code, outcome.snapshot
 
 
-def run_key_moment_variants(lesson: Lesson) -> dict[str, Snapshot]:
-    """Every variant a key moment names, run to its end; their final snapshots by name."""
-    outcomes: dict[str, Snapshot] = {}
+def run_key_moment_variants(lesson: Lesson) -> dict[str, VariantOutcome]:
+    """Every variant a key moment names, run to its end; their outcomes by name."""
+    outcomes: dict[str, VariantOutcome] = {}
     for moment in lesson.key_moments:
         if moment.variant and moment.variant not in outcomes:
-            outcomes[moment.variant] = run_variant(lesson, moment.variant).snapshot
+            outcomes[moment.variant] = run_variant(lesson, moment.variant)
     return outcomes

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import NOT_CONFIGURED, MessageView, Snapshot
+from ..player.timers import timer_entries
 
 
 def _message_lines(message: MessageView) -> Text:
@@ -24,29 +25,66 @@ def _message_lines(message: MessageView) -> Text:
     return text
 
 
+def _consumers(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Every queue (with messages, or consumed by a worker) → the workers consuming it."""
+    consumers: dict[str, list[str]] = {name: [] for name in snapshot.queues}
+    for worker in snapshot.workers:
+        for name in worker.queues:
+            consumers.setdefault(name, []).append(worker.name)
+    return consumers
+
+
 def queue_panel(snapshot: Snapshot | None) -> Panel:
-    """Each queue's depth and the real messages waiting in it (and those a worker holds)."""
+    """Every queue with its depth (consumed or not) and the real messages waiting in it (and
+    those a worker holds)."""
     if snapshot is None:
         return Panel(Text("no run yet", style="dim"), title="Broker queue")
     parts: list[RenderableType] = []
-    for name, messages in snapshot.queues.items():
-        parts.append(Text(f"queue '{name}': depth {len(messages)}", style="bold"))
+    for name, consumers in _consumers(snapshot).items():
+        messages = snapshot.queues.get(name, ())
+        line = Text(f"queue '{name}': depth {len(messages)}", style="bold")
+        if not consumers:
+            line.append(" · no worker consumes it", style="yellow")
+        parts.append(line)
         parts.extend(_message_lines(message) for message in messages)
     for message in snapshot.unacked:
         parts.append(Text(f"taken, not acknowledged yet: {message.task} {message.short_id}"))
-    for task_id, eta in snapshot.scheduled.items():
-        parts.append(Text(f"in the worker's timer until {eta}: {task_id[:8]}"))
     if not parts:
         parts.append(Text("no queue", style="dim"))
     return Panel(Group(*parts), title="Broker queue")
 
 
+def timer_lines(snapshot: Snapshot) -> list[Text]:
+    """The messages waiting in a worker's timer for their countdown or ETA, the soonest first."""
+    entries = timer_entries(snapshot)
+    if not entries:
+        return []
+    lines = [Text(f"in the workers' timers (not in a queue): {len(entries)}", style="bold")]
+    for entry in entries:
+        task = snapshot.task_by_id(entry.task_id)
+        name = task.name if task is not None else "task"
+        line = Text(f"{name} {entry.task_id[:8]} due {entry.eta}")
+        if entry.seconds_left is not None:
+            line.append(f" ({max(entry.seconds_left, 0.0):.1f} s left)", style="bold")
+        if entry.worker:
+            line.append(f" · {entry.worker}", style="dim")
+        lines.append(line)
+    return lines
+
+
 def worker_panel(snapshot: Snapshot | None) -> Panel:
-    """Each worker: what it is doing, and in which thread."""
+    """Each worker: its queues, what it is doing (with the task's retries), in which thread;
+    then what waits in the workers' timers."""
     if snapshot is None:
         return Panel(Text("no run yet", style="dim"), title="Worker")
+    title = "Workers" if len(snapshot.workers) > 1 else "Worker"
+    timers = timer_lines(snapshot)
     if not snapshot.workers:
-        return Panel(Text("no worker is running: messages wait in their queue"), title="Worker")
+        parts: list[RenderableType] = [
+            Text("no worker is running: messages wait in their queue"),
+            *timers,
+        ]
+        return Panel(Group(*parts), title=title)
     table = Table.grid(padding=(0, 1))
     for worker in snapshot.workers:
         doing = worker.status
@@ -54,12 +92,16 @@ def worker_panel(snapshot: Snapshot | None) -> Panel:
             task = next((t for t in snapshot.tasks if t.key == worker.task_key), None)
             if task is not None:
                 doing += f" {task.name}{tuple(task.args)!r}"
+                if task.retries:
+                    doing += f" · retry {task.retries}"
         line = Text(f"{worker.name}", style="bold")
         line.append(f" · queue {', '.join(worker.queues)} · {doing}")
         if worker.error:
             line.append(f"\n{worker.error}", style="bold red")
         table.add_row(line)
-    return Panel(table, title="Worker")
+    for timer in timers:
+        table.add_row(timer)
+    return Panel(table, title=title)
 
 
 def backend_panel(snapshot: Snapshot | None) -> Panel:

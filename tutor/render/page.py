@@ -10,9 +10,10 @@ from rich.rule import Rule
 from rich.text import Text
 
 from ..content.models import KeyMoment, Lesson, OrderQuestion, PredictQuestion, Quiz
-from ..engine import Snapshot, Stage
+from ..engine import Snapshot, Stage, TaskView
 from ..player.lesson_run import LessonRun
 from ..player.quiz import shown_order
+from ..player.whatif import VariantOutcome
 from .flow import flow_diagram
 from .hood import under_the_hood
 from .sample import sample_code
@@ -23,6 +24,26 @@ from .tracker import variable_tracker
 
 def _heading(text: str) -> Rule:
     return Rule(Text(text, style="bold"), align="left")
+
+
+def task_fate(task: TaskView, snapshot: Snapshot) -> str:
+    """What became of a task, in words: returned, raised, waits for its ETA, or never ran."""
+    ran = task.started_at is not None or task.executed_by is not None
+    retried = f" after {task.retries} retr{'y' if task.retries == 1 else 'ies'}"
+    retried = retried if task.retries else ""
+    if task.returned:
+        fate = f"returned {task.return_value!r}{retried}"
+    elif ran and task.exception and task.exception.startswith("retry requested"):
+        fate = f"{task.exception} (retries so far: {task.retries})"
+    elif ran and task.exception:
+        fate = f"raised {task.exception}{retried}"
+    elif ran:
+        fate = "started, not finished"
+    elif task.id is not None and task.id in snapshot.scheduled:
+        fate = f"waits in the worker's timer until {snapshot.scheduled[task.id]}"
+    else:
+        fate = "never ran"
+    return f"{fate}; state {task.state}"
 
 
 def variant_outcome(snapshot: Snapshot) -> Text:
@@ -38,16 +59,18 @@ def variant_outcome(snapshot: Snapshot) -> Text:
         else:
             text.append(f"    done (the caller was busy {call.work_ms or 0:.1f} ms)\n")
     for task in snapshot.tasks:
-        ran = f"returned {task.return_value!r}" if task.returned else "never ran"
-        text.append(f"  task {task.name} {task.short_id}: {ran}; state {task.state}\n")
+        text.append(f"  task {task.name} {task.short_id}: {task_fate(task, snapshot)}\n")
     text.append(
         f"  queue depth at the end: {snapshot.depth}; result backend: {snapshot.backend.kind}"
     )
     return text
 
 
-def key_moment(index: int, moment: KeyMoment, lesson: Lesson, outcome: Snapshot | None) -> Group:
-    """One key moment: the question, its answer, where to watch it, and the what-if result."""
+def key_moment(
+    index: int, moment: KeyMoment, lesson: Lesson, outcome: Snapshot | VariantOutcome | None
+) -> Group:
+    """One key moment: the question, its answer, where to watch it, and the what-if result (a
+    variant with steps of its own: its execution table and tracker too)."""
     parts: list[RenderableType] = [
         Text(f"{index}. {moment.question}", style="bold"),
         Padding(Text(moment.answer), (0, 0, 0, 3)),
@@ -57,9 +80,25 @@ def key_moment(index: int, moment: KeyMoment, lesson: Lesson, outcome: Snapshot 
     ]
     if moment.variant is not None and outcome is not None:
         label = lesson.variants[moment.variant].label
+        played = outcome.played if isinstance(outcome, VariantOutcome) else None
+        final = outcome.snapshot if isinstance(outcome, VariantOutcome) else outcome
         parts.append(Padding(Text(f"Tried for real ({label}):", style="bold"), (0, 0, 0, 3)))
-        parts.append(Padding(variant_outcome(outcome), (0, 0, 0, 3)))
+        if played is not None:
+            parts.extend(Padding(part, (0, 0, 0, 3)) for part in variant_steps(played))
+        parts.append(Padding(variant_outcome(final), (0, 0, 0, 3)))
     return Group(*parts)
+
+
+def variant_steps(played: LessonRun) -> list[RenderableType]:
+    """A variant with steps of its own: its code, execution table and tracker, as it ran."""
+    variant = played.lesson
+    return [
+        Text("The code that ran:", style="dim"),
+        sample_code(variant),
+        Text("Its execution table:", style="dim"),
+        execution_table(variant, played.results),
+        variable_tracker(played),
+    ]
 
 
 def quiz_section(
@@ -80,7 +119,11 @@ def quiz_section(
             for choice in question.choices:
                 parts.append(Text(f"   {choice.key}  {choice.text}"))
         if isinstance(question, PredictQuestion):
-            parts.append(Text(f"   Asked just before step {question.before_step}.", style="dim"))
+            run = ""
+            if question.variant is not None and question.variant in lesson.variants:
+                run = f" of the what-if ({lesson.variants[question.variant].label})"
+            asked = f"   Asked just before step {question.before_step}{run}."
+            parts.append(Text(asked, style="dim"))
         parts.append(Text(f"   💡 Hint: {question.hint}", style="italic"))
         if answers is not None and number - 1 in answers:
             answer, explanation = answers[number - 1]
@@ -99,7 +142,7 @@ def _queued_snapshot(lesson_run: LessonRun) -> Snapshot | None:
 def lesson_page(
     lesson_run: LessonRun,
     quiz: Quiz | None,
-    outcomes: Mapping[str, Snapshot],
+    outcomes: Mapping[str, Snapshot | VariantOutcome],
     answers: Mapping[int, tuple[str, str]] | None = None,
 ) -> Iterator[RenderableType]:
     """Every section of the page, in the reference page's order, for a played lesson run."""

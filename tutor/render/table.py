@@ -31,7 +31,7 @@ def execution_table(
         show_edge=False,
         expand=True,
         caption=literal(f"💡 {lesson.table_note}", "table.caption")
-        if len(results) == len(lesson.steps)
+        if len(results) == len(lesson.steps) and lesson.table_note
         else None,
         caption_justify="left",
     )

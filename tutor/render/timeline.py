@@ -33,7 +33,8 @@ def _lane_of(thread: str) -> str:
 
 
 def lane_spans(snapshot: Snapshot) -> tuple[list[str], list[Span]]:
-    """The lanes (main app first, then workers) and their busy spans, in active seconds."""
+    """The lanes (main app first, then workers) and their spans, in active seconds: busy, or
+    (the main app) blocked waiting for a result in get()."""
     lanes = [CALLER_THREAD] + [worker.name for worker in snapshot.workers]
     spans: list[Span] = []
     opened: dict[tuple[str, str], float] = {}
@@ -56,7 +57,24 @@ def lane_spans(snapshot: Snapshot) -> tuple[list[str], list[Span]]:
             spans.append(Span(lane, opened.pop((lane, "busy")), at, "busy"))
     for (lane, kind), start in opened.items():
         spans.append(Span(lane, start, now, kind))
-    return lanes, spans
+    return lanes, spans + _get_calls(snapshot, spans, now)
+
+
+def _get_calls(snapshot: Snapshot, spans: list[Span], now: float) -> list[Span]:
+    """The caller's `.get(` calls the trace has no wait for: the whole call counts as waiting."""
+    if any(span.kind == "waiting" for span in spans):
+        return []
+    found = []
+    for call in snapshot.calls:
+        if ".get(" in call.source and call.thread == CALLER_THREAD:
+            start = snapshot.active_time(call.started_at)
+            end = now if call.finished_at is None else snapshot.active_time(call.finished_at)
+            found.append(Span(CALLER_THREAD, start, end, "waiting"))
+    return found
+
+
+def _overlap(span: Span, others: list[Span]) -> float:
+    return sum(max(0.0, min(span.end, o.end) - max(span.start, o.start)) for o in others)
 
 
 def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
@@ -74,19 +92,30 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
     origin = min((span.start for span in spans), default=0.0)
     spans = [Span(s.lane, s.start - origin, s.end - origin, s.kind) for s in spans]
     total = max(snapshot.active_time(snapshot.at) - origin, 1e-6)
+    waited_any = False
     for lane in lanes:
         cells = [IDLE] * width
-        for span in (s for s in spans if s.lane == lane):
+        ordered = sorted((s for s in spans if s.lane == lane), key=lambda s: s.kind == "waiting")
+        for span in ordered:  # a wait is drawn over the call it happens in
             first = min(width - 1, int(span.start / total * width))
             last = max(first, min(width - 1, int(span.end / total * width)))
             for column in range(first, last + 1):
-                if span.kind == "busy" or cells[column] == IDLE:
-                    cells[column] = BUSY if span.kind == "busy" else WAITING
-        busy_ms = sum(s.end - s.start for s in spans if s.lane == lane and s.kind == "busy") * 1000
+                cells[column] = WAITING if span.kind == "waiting" else BUSY
+        waits = [s for s in ordered if s.kind == "waiting"]
+        busy = [s for s in ordered if s.kind == "busy"]
+        busy_ms = sum(s.end - s.start - _overlap(s, waits) for s in busy) * 1000
+        note = f" busy {busy_ms:.1f} ms"
+        if waits:
+            waited_any = True
+            note += f", blocked in get() {sum(s.end - s.start for s in waits) * 1000:.1f} ms"
         label = "main app" if lane == CALLER_THREAD else lane
-        table.add_row(label, Text("".join(cells)) + Text(f" busy {busy_ms:.1f} ms", style="dim"))
+        table.add_row(label, Text("".join(cells)) + Text(note, style="dim"))
     scale = Text("first call".ljust(width - 10) + f"{total * 1000:>10.1f} ms", style="dim")
     table.add_row("", scale)
+    if waited_any:
+        table.add_row(
+            "", Text(f"{WAITING} the main app blocked, waiting for a result", style="dim")
+        )
     return table
 
 

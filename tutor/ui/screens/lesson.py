@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from ...content.models import Lesson, PredictQuestion, Quiz
 from ...defaults import PACE_DEFAULT
 from ...engine import Snapshot
+from ...player.whatif import has_steps
 from ...render.page import key_moment
 from ..messages import OpenLesson
 from ..widgets.driven import PlaysRun
@@ -37,6 +38,7 @@ class LessonScreen(PlaysRun, Screen[None]):
         Binding("tab", "next_view", "Views", priority=True),
         Binding("k", "quiz", "Quiz"),
         Binding("escape", "home", "Home"),
+        Binding("v", "toggle_variant", "What-if", show=False),
         *(Binding(str(n), f"key_moment({n})", show=False) for n in range(1, 10)),
     ]
 
@@ -53,6 +55,13 @@ class LessonScreen(PlaysRun, Screen[None]):
         self.quiz = quiz
         self.driver = RunDriver(lesson, pace=pace, resume_step=resume_step)
         self.driver.ask_before_step = self._ask_prediction
+        self.own_driver = self.driver
+        """The lesson's own run; `driver` is the run on screen (this one, or a variant's)."""
+        self.variant_drivers: dict[str, RunDriver] = {}
+        """The variants with steps of their own played so far, by name (each its own run)."""
+        self.playing: str | None = None
+        """The variant whose run is on screen (None: the lesson's own)."""
+        self.last_variant: str | None = None
         self.asked: set[int] = set()
         """Predict questions (by index) already asked during this run."""
         self.pending_prediction: tuple[int, str] | None = None
@@ -67,6 +76,9 @@ class LessonScreen(PlaysRun, Screen[None]):
         yield RunStatus(self.lesson)
         with TabbedContent(initial="visualize"):
             with TabPane("Visualize", id="visualize"), VerticalScroll():
+                banner = Static("", id="variant-banner")
+                banner.display = False
+                yield banner
                 yield LessonPanels(self.lesson)
             with TabPane("Key moments", id="moments"), VerticalScroll():
                 yield Static(self._moments(), id="moments-body")
@@ -78,15 +90,69 @@ class LessonScreen(PlaysRun, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.driver, "frame", self._frame_changed)
+        self._watch_driver(self.driver)
+
+    def _watch_driver(self, driver: RunDriver) -> None:
+        def changed(frame: Frame) -> None:
+            if driver is self.driver:
+                self._frame_changed(frame)
+
+        self.watch(driver, "frame", changed)
 
     def _frame_changed(self, frame: Frame) -> None:
         self.query_one(RunStatus).frame = frame
         self.query_one(LessonPanels).view = frame.view
         if frame.view.lesson_run is None:
-            self.asked.clear()
+            self.asked -= set(self._predictions_about(self.playing))
             self.pending_prediction = None
         self._grade_pending_prediction()
+
+    # ------------------------------------------------------------------ a variant's own run
+    def play_variant(self, name: str) -> None:
+        """Show a variant with steps of its own, stage by stage, in the same panels."""
+        from ...player.whatif import variant_lesson
+
+        driver = self.variant_drivers.get(name)
+        if driver is None:
+            driver = RunDriver(variant_lesson(self.lesson, name), pace=self.pace, variant=name)
+            driver.ask_before_step = self._ask_prediction
+            self.variant_drivers[name] = driver
+            self.mount(driver)
+            self._watch_driver(driver)
+        label = self.lesson.variants[name].label
+        self._switch(driver, name, f"What if: {label}")
+        self.notify(
+            f"What if: {label}. → plays it stage by stage; v or esc: back to the lesson's run.",
+            markup=False,
+        )
+
+    def back_to_lesson(self) -> None:
+        """Show the lesson's own run again (the variant's run is kept, v shows it again)."""
+        if self.playing is not None:
+            self._switch(self.own_driver, None, self.lesson.title)
+
+    def _switch(self, driver: RunDriver, name: str | None, title: str) -> None:
+        self.driver.set_autoplay(False)
+        self.driver = driver
+        self.playing = name
+        self.last_variant = name or self.last_variant
+        self.pending_prediction = None
+        self.sub_title = title
+        banner = self.query_one("#variant-banner", Static)
+        banner.display = name is not None
+        if name is not None:
+            text = Text(f"▶ {title}", style="bold reverse")
+            text.append("  its own real run, stage by stage · v or esc: the lesson's run")
+            banner.update(text)
+        self.query_one(LessonPanels).show_lesson(driver.lesson, driver.frame.view)
+        self._frame_changed(driver.frame)
+
+    def action_toggle_variant(self) -> None:
+        """Between the lesson's own run and the last variant played stage by stage."""
+        if self.playing is not None:
+            self.back_to_lesson()
+        elif self.last_variant is not None:
+            self.play_variant(self.last_variant)
 
     @on(RunDriver.Resumed)
     def _resumed(self, message: RunDriver.Resumed) -> None:
@@ -119,7 +185,10 @@ class LessonScreen(PlaysRun, Screen[None]):
         self.post_message(OpenLesson(self.lesson.id, quiz=True))
 
     def action_home(self) -> None:
-        """Back to the lesson list."""
+        """Back to the lesson list (from a variant's run: back to the lesson's own)."""
+        if self.playing is not None:
+            self.back_to_lesson()
+            return
         self.app.pop_screen()
 
     def action_key_moment(self, number: int) -> None:
@@ -128,6 +197,11 @@ class LessonScreen(PlaysRun, Screen[None]):
             return
         moment = self.lesson.key_moments[number - 1]
         self.query_one(TabbedContent).active = "visualize"
+        if has_steps(self.lesson, moment.variant):
+            assert moment.variant is not None
+            self.play_variant(moment.variant)
+            return
+        self.back_to_lesson()
         self.go_to_step(moment.step)
         if moment.variant is not None and moment.variant not in self.variant_outcomes:
             self.notify(
@@ -140,15 +214,18 @@ class LessonScreen(PlaysRun, Screen[None]):
         self.driver.go_to_step(step)
 
     # ------------------------------------------------------------------ predictions
+    def _predictions_about(self, variant: str | None) -> dict[int, PredictQuestion]:
+        """The quiz's predictions about one run (the lesson's, or a variant's), by index."""
+        questions = self.quiz.questions if self.quiz is not None else []
+        return {
+            index: question
+            for index, question in enumerate(questions)
+            if isinstance(question, PredictQuestion) and question.variant == variant
+        }
+
     def _prediction_for(self, step: int) -> tuple[int, PredictQuestion] | None:
-        if self.quiz is None:
-            return None
-        for index, question in enumerate(self.quiz.questions):
-            if (
-                isinstance(question, PredictQuestion)
-                and question.before_step == step
-                and index not in self.asked
-            ):
+        for index, question in self._predictions_about(self.playing).items():
+            if question.before_step == step and index not in self.asked:
                 return index, question
         return None
 
@@ -179,7 +256,7 @@ class LessonScreen(PlaysRun, Screen[None]):
         index, key = self.pending_prediction
         question = self.quiz.questions[index]
         assert isinstance(question, PredictQuestion)
-        if len(lesson_run.results) < question.before_step:
+        if question.variant != self.playing or len(lesson_run.results) < question.before_step:
             return
         self.pending_prediction = None
         from ...player.quiz import grade_prediction
@@ -195,7 +272,11 @@ class LessonScreen(PlaysRun, Screen[None]):
             outcome = self.variant_outcomes.get(moment.variant) if moment.variant else None
             parts.append(key_moment(index, moment, self.lesson, outcome))
             hint = f"Press {index} to watch it happen (step {moment.step})"
-            if moment.variant:
+            if has_steps(self.lesson, moment.variant):
+                assert moment.variant is not None
+                label = self.lesson.variants[moment.variant].label
+                hint = f"Press {index} to play the what-if stage by stage: {label}"
+            elif moment.variant:
                 hint += f" and run the what-if: {self.lesson.variants[moment.variant].label}"
             parts.append(Text(f"   ▶ {hint}\n", style="bold cyan"))
         return Group(*parts)

@@ -179,7 +179,11 @@ class QuizScreen(Screen[None]):
         session = self.session
         status = self.query_one("#quiz-status", Static)
         body = self.query_one("#quiz-question", Static)
-        results = session.lesson_run.results
+        lesson, results = self.lesson, session.lesson_run.results
+        current = None if session.finished else session.current
+        if isinstance(current, PredictQuestion) and current.variant is not None:
+            played = session.run_for(current)  # the variant's run: its own table
+            lesson, results = played.lesson, played.results
         hinted = None
         if self.failure:
             status.update(Text(f"✖ The quiz's run failed: {self.failure}", style="bold red"))
@@ -203,7 +207,7 @@ class QuizScreen(Screen[None]):
             body.update(self._question_view())
             if self.show_hint:
                 hinted = getattr(session.current, "hint_step", None)
-        table = execution_table(self.lesson, results, hinted=hinted)
+        table = execution_table(lesson, results, hinted=hinted)
         self.query_one("#quiz-table", Panel).update(table)
 
     def _question_view(self) -> RenderableType:
@@ -225,7 +229,8 @@ class QuizScreen(Screen[None]):
                 parts.insert(
                     0,
                     Text(
-                        f"Predict: the real run waits just before step {question.before_step}.",
+                        f"Predict: the real run{self._of_variant(question)} waits just before "
+                        f"step {question.before_step}.",
                         style="italic",
                     ),
                 )
@@ -240,6 +245,10 @@ class QuizScreen(Screen[None]):
                 where = "marked ? in the table below" if reached else "not reached by this run yet"
                 parts.append(Text(f"   (step {step}: {where})", style="dim"))
         return Group(*parts)
+
+    def _of_variant(self, question: PredictQuestion) -> str:
+        variant = self.lesson.variants.get(question.variant) if question.variant else None
+        return "" if variant is None else f" of the what-if ({variant.label})"
 
     def on_unmount(self) -> None:
         self.session.close()

@@ -44,6 +44,8 @@ class LessonPanels(Widget):
         super().__init__()
         self.lesson = lesson
         self.presenter = presenter
+        self.own_title = lesson.title
+        """The title of the lesson the panels were made for."""
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson
@@ -68,6 +70,18 @@ class LessonPanels(Widget):
     def on_mount(self) -> None:
         self._fill(self.view)
 
+    def show_lesson(self, lesson: Lesson, view: View) -> None:
+        """Draw another lesson's run in the same panels (a variant with steps of its own, or the
+        lesson again): its code, table and tracker, with the panels' titles saying which."""
+        self.lesson = lesson
+        if not self.presenter:
+            sample = self.query_one("#sample", Panel)
+            sample.border_title = Text(
+                "Execution sample" if lesson.title == self.own_title else lesson.title
+            )
+        self.view = view
+        self._fill(view)
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self._fill(self.view)
@@ -86,7 +100,8 @@ class LessonPanels(Widget):
         if not self.presenter:
             timeline_panel = self.query_one("#timeline", Panel)
             width = max(20, (timeline_panel.size.width or self.size.width) - TIMELINE_LABELS)
-            parts["sample"] = current_line(self.lesson.sample.code, snapshot)
+            code = self.lesson.sample.code
+            parts["sample"] = (code, current_line(code, snapshot))
             parts["timeline"] = (snapshot, width)
             parts["tracker"] = (view.lesson_run, view.steps_shown)
         for panel_id, data in parts.items():
@@ -96,8 +111,9 @@ class LessonPanels(Widget):
     def _draw_flow(self, snapshot: Any) -> RenderableType:
         return flow_diagram(self.lesson, snapshot, compact=True)
 
-    def _draw_sample(self, line: int | None) -> RenderableType:
-        return sample_code(self.lesson, line)
+    def _draw_sample(self, data: tuple[str, int | None]) -> RenderableType:
+        code, line = data
+        return sample_code(self.lesson, line, code)
 
     def _draw_table(self, data: tuple[Any, int, int | None]) -> RenderableType:
         lesson_run, steps, current = data

@@ -78,9 +78,19 @@ class RunDriver(Widget):
             self.outcome = result
             self.failure = failure
 
-    def __init__(self, lesson: Lesson, *, pace: float = PACE_DEFAULT, resume_step: int = 0) -> None:
+    def __init__(
+        self,
+        lesson: Lesson,
+        *,
+        pace: float = PACE_DEFAULT,
+        resume_step: int = 0,
+        variant: str | None = None,
+    ) -> None:
         super().__init__()
         self.lesson = lesson
+        self.variant = variant
+        """Set when `lesson` is a variant with steps of its own (`player.whatif.variant_lesson`):
+        the run is that variant's, and no progress is saved for it."""
         self.navigator = LessonNavigator(min(resume_step, len(lesson.steps)))
         self.pace = pace
         self.autoplaying = False
@@ -204,7 +214,7 @@ class RunDriver(Widget):
 
     # ------------------------------------------------------------------ threads
     def _start_in_thread(self) -> LessonRun:
-        lesson_run = LessonRun(self.lesson)
+        lesson_run = LessonRun(self.lesson, self.variant)
         try:
             lesson_run.start()
         except BaseException:
@@ -253,7 +263,7 @@ class RunDriver(Widget):
         if lesson_run is not self.lesson_run:
             return
         step = self.navigator.reached()
-        if step is not None:
+        if step is not None and self.variant is None:
             self.post_message(self.StepReached(self.lesson.id, step, lesson_run.steps_complete))
         self._toward_target()
         self._sync()

@@ -48,4 +48,6 @@ class RunStatus(Static):
 
     def watch_frame(self, frame: Frame) -> None:
         """Say where the run is now."""
-        self.update(status_text(frame, len(self.lesson.steps)))
+        lesson_run = frame.view.lesson_run
+        lesson = lesson_run.lesson if lesson_run is not None else self.lesson
+        self.update(status_text(frame, len(lesson.steps)))

@@ -1,0 +1,102 @@
+"""Under the hood shows every queue, the workers' timers, retries and a second worker; the
+timeline shows the caller blocked in get(); a variant's outcome says a task raised."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from rich.console import Console
+
+from tutor.engine import RunConfig
+from tutor.engine.run import Run, WorkerSpec
+from tutor.player.timers import timer_entries
+from tutor.render.hood import under_the_hood
+from tutor.render.page import variant_outcome
+from tutor.render.timeline import WAITING, lane_spans, timeline
+
+CODE = """from celery import shared_task
+import time
+
+@shared_task(bind=True, default_retry_delay=0.3)
+def flaky(self, n):
+    if self.request.retries < 1:
+        raise self.retry(exc=ValueError("not yet"))
+    return n
+
+@shared_task
+def slow(n):
+    time.sleep(0.05)
+    return n / 0
+
+flaky.apply_async((4,), countdown=0.3)
+flaky.apply_async((5,), queue="parked")
+r = slow.apply_async((1,), queue="other")
+r.get(timeout=5)
+"""
+
+
+def _text(renderable, width: int = 200) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+@pytest.fixture(scope="module")
+def stops():
+    workers = (WorkerSpec("worker-1", ("celery",)), WorkerSpec("worker-2", ("other",)))
+    run = Run.start(RunConfig(code=CODE, workers=workers))
+    try:
+        yield run.run_to_end()
+    finally:
+        run.close()
+
+
+def test_every_queue_is_shown_with_its_depth_even_one_no_worker_consumes(stops):
+    text = _text(under_the_hood(stops[-1]))
+    assert "queue 'parked': depth 1 · no worker consumes it" in text
+    assert "queue 'other': depth 0" in text and "queue 'celery': depth 0" in text
+    assert "worker-2 · queue other" in text and "Workers" in text
+
+
+def test_the_workers_timer_shows_what_waits_for_its_eta(stops):
+    waiting = next(s for s in stops if s.scheduled)
+    [entry] = timer_entries(waiting)
+    text = _text(under_the_hood(waiting))
+    assert "in the workers' timers (not in a queue): 1" in text
+    assert f"tasks.flaky {entry.task_id[:8]} due {entry.eta}" in text
+
+
+def test_seconds_left_are_shown_when_the_engine_reports_them(stops):
+    waiting = next(s for s in stops if s.scheduled)
+    [task_id] = waiting.scheduled
+    view = SimpleNamespace(entries=[SimpleNamespace(task_id=task_id, eta="soon", seconds_left=2.5)])
+    richer = SimpleNamespace(**vars(waiting), timer=view)
+    [entry] = timer_entries(richer)  # type: ignore[arg-type]
+    assert entry.seconds_left == 2.5 and entry.eta == "soon"
+
+
+def test_the_retries_of_the_task_a_worker_runs_are_shown(stops):
+    again = next(
+        s for s in stops if s.stage.value == "executing" and any(t.retries for t in s.tasks)
+    )
+    assert "tasks.flaky(4,) · retry 1" in _text(under_the_hood(again))
+
+
+def test_the_timeline_shows_the_caller_blocked_in_get(stops):
+    final = stops[-1]
+    _, spans = lane_spans(final)
+    [wait] = [s for s in spans if s.kind == "waiting"]
+    worker = next(s for s in spans if s.lane == "worker-2")
+    assert wait.lane == "main-app" and wait.start <= worker.start + 0.005
+    text = _text(timeline(final, width=60))
+    main = next(line for line in text.splitlines() if line.startswith("main app"))
+    assert WAITING in main and "blocked in get()" in main
+
+
+def test_a_task_that_raised_is_not_one_that_never_ran(stops):
+    text = _text(variant_outcome(stops[-1]))
+    assert "raised ZeroDivisionError: division by zero; state FAILURE" in text
+    assert "never ran" in text  # the one in the queue nobody consumes
+    assert "returned 4 after 1 retry" in text
