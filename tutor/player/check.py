@@ -47,7 +47,7 @@ class PlaceholderProblem(ValueError):
     """A placeholder that names nothing, has no value yet, or whose format spec does not fit."""
 
 
-def _lookup(name: str, context: Mapping[str, Any], allow_undefined: bool) -> Any:
+def _field_value(name: str, context: Mapping[str, Any], allow_undefined: bool) -> Any:
     """The value a field name reaches, walking it part by part: past a value the run has not
     produced yet (or a missing list or mapping entry, when `allow_undefined`), UNDEFINED."""
     first, rest = _string.formatter_field_name_split(name)
@@ -76,7 +76,7 @@ def resolve(template: str, context: Mapping[str, Any], *, allow_undefined: bool 
         parts.append(literal)
         if name is None:
             continue
-        value = _lookup(name, context, allow_undefined)
+        value = _field_value(name, context, allow_undefined)
         if value is UNDEFINED:
             if allow_undefined:
                 parts.append(str(UNDEFINED))
