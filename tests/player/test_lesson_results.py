@@ -1,0 +1,134 @@
+"""The 'results' lesson replayed on real Celery: what the learner reads at each step is what
+Celery really did (an AsyncResult, PENDING as "no record", get() blocking, the stored meta)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.content.loader import load_course
+from tutor.player.lesson_run import LessonRun
+from tutor.player.quiz import real_answers
+
+COURSE = load_course()
+LESSON = COURSE.lesson("results")
+
+
+@pytest.fixture(scope="module")
+def played():
+    with LessonRun(LESSON) as lesson_run:
+        results = lesson_run.play_all()
+        tracker = {
+            v.name: [lesson_run.tracker_value(v.name, c.after_step) for c in LESSON.tracker]
+            for v in LESSON.variables
+        }
+        yield results, tracker
+
+
+def test_delay_hands_back_an_async_result_while_the_message_waits(played):
+    results, _ = played
+    queued = results[1].snapshot
+    [message] = queued.queues["celery"]
+    handle = queued.caller_variables["r"]
+    assert handle == f"<AsyncResult: {message.id}>"
+    assert "value" not in queued.caller_variables
+    assert queued.backend.entries == ()
+    assert f"giving r = <AsyncResult: {message.id[:20]}" in results[1].evaluation
+    assert "(depth 1)" in results[1].result and results[1].result.endswith("state is PENDING")
+
+
+def test_state_is_pending_although_the_queue_is_already_empty(played):
+    results, _ = played
+    step = results[2].snapshot
+    assert step.depth == 0 and step.tasks[0].received_by == "worker-1"
+    assert step.caller_variables["state"] == "PENDING"
+    assert step.caller_variables["done"] is False
+    assert "state PENDING, ready False" in results[2].evaluation
+    assert "backend still holds 0 entries" in results[2].result
+
+
+def test_get_holds_the_caller_while_the_worker_runs_the_body(played):
+    results, _ = played
+    for index in (3, 4):  # steps 4 and 5: the body starts, then returns inside the worker
+        snapshot = results[index].snapshot
+        get_call = snapshot.calls[-1]
+        assert get_call.source == "value = r.get(timeout=30)"
+        assert not get_call.done
+        assert "line 9 done: False" in results[index].evaluation + results[index].result
+    assert results[4].snapshot.tasks[0].return_value == 5
+    assert "still says STARTED" in results[4].result
+    stored = results[5].snapshot
+    get_call = stored.calls[2]
+    assert get_call.done and stored.caller_variables["value"] == 5
+    assert get_call.work_ms > stored.calls[0].work_ms  # get() cost more than delay()
+    assert "status SUCCESS and result 5" in results[5].evaluation
+    assert results[5].result.startswith("get() sees it and returns 5")
+
+
+def test_the_backend_holds_the_outcome_under_the_task_id(played):
+    results, _ = played
+    final = results[-1].snapshot
+    [(key, meta)] = final.backend.entries
+    assert key == f"celery-task-meta-{final.tasks[0].id}"
+    assert meta["status"] == "SUCCESS" and meta["result"] == 5
+
+
+def test_after_get_ready_and_successful_are_true_and_an_unknown_id_is_pending(played):
+    results, _ = played
+    after = results[6].snapshot
+    assert after.caller_variables["state"] == "SUCCESS" and after.caller_variables["done"] is True
+    assert after.calls[4].value is True
+    assert results[6].result == "r.successful() returns True"
+    final = results[7].snapshot
+    assert final.calls[-1].source == 'add.AsyncResult("no-such-id").state'
+    assert final.calls[-1].value == "PENDING"
+    assert results[7].result == "Celery still answers PENDING"
+
+
+def test_the_tracker_shows_the_callers_reads_going_stale(played):
+    _, tracker = played
+    assert tracker == {
+        "state": ["undefined", "PENDING", "PENDING", "PENDING", "SUCCESS"],
+        "done": ["undefined", "False", "False", "False", "True"],
+        "value": ["undefined", "undefined", "undefined", "5", "5"],
+        "r.state now": ["undefined", "PENDING", "STARTED", "SUCCESS", "SUCCESS"],
+    }
+
+
+def test_ignore_result_stores_nothing_get_returns_none_and_pending_stays():
+    with LessonRun(LESSON, "ignore-result") as lesson_run:
+        final = lesson_run.finish()
+    [task] = final.tasks
+    assert task.return_value == 5  # the worker did run it
+    assert final.backend.entries == ()
+    values = {call.source: call.value for call in final.calls}
+    assert values["r.get(timeout=30)"] is None
+    assert values["r.ready()"] is False and values["r.successful()"] is False
+    assert final.calls[-1].source == "r.state" and final.calls[-1].value == "PENDING"
+    assert task.state == "PENDING"
+
+
+def test_no_backend_variant_raises_the_real_not_implemented_error():
+    with LessonRun(LESSON, "no-backend") as lesson_run:
+        final = lesson_run.finish()
+    assert final.tasks[0].return_value == 5
+    assert final.calls[-1].error.startswith("NotImplementedError: No result backend is configured")
+
+
+def test_slow_task_variant_get_costs_the_whole_body_delay_does_not():
+    with LessonRun(LESSON, "slow-task") as lesson_run:
+        final = lesson_run.finish()
+    delay_call, get_call = final.calls
+    [task] = final.tasks
+    assert get_call.value == task.return_value and len(task.return_value) == 16
+    assert get_call.work_ms >= task.runtime_ms > 10 * delay_call.work_ms
+
+
+def test_quiz_predictions_are_what_the_real_run_shows():
+    answers = real_answers(LESSON, COURSE.quiz("results"))
+    predicted = [answers[index][0] for index in range(4)]
+    assert predicted == [
+        "A (PENDING, seen in the real run)",
+        "B (False, seen in the real run)",
+        "C (5, seen in the real run)",
+        "A (PENDING, seen in the real run)",
+    ]
