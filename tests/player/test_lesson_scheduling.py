@@ -1,0 +1,138 @@
+"""The scheduling lesson, replayed on real Celery: what the learner reads is what Celery did.
+
+A countdown message leaves the queue at once and waits in the worker's timer (queues empty, state
+PENDING); a message routed to 'emails' is taken by the worker consuming 'emails' only; delay()
+refuses options with a TypeError in the caller; expires= turns a late message into REVOKED.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tutor.content.loader import load_course
+from tutor.player.lesson_run import LessonRun
+from tutor.player.quiz import real_answers
+
+COURSE = load_course()
+LESSON = COURSE.lesson("scheduling")
+
+
+@pytest.fixture(scope="module")
+def played():
+    """The lesson played headless to its last step: (step results, tracker rows)."""
+    with LessonRun(LESSON) as lesson_run:
+        results = lesson_run.play_all()
+        tracker = {
+            v.name: [lesson_run.tracker_value(v.name, c.after_step) for c in LESSON.tracker]
+            for v in LESSON.variables
+        }
+    return results, tracker
+
+
+def test_the_routed_message_waits_in_its_own_queue_and_only_its_worker_takes_it(played):
+    results, _ = played
+    queued = results[1].snapshot
+    assert queued.queue_depth("emails") == 1 and queued.queue_depth("celery") == 0
+    [message] = queued.queues["emails"]
+    assert message.task == "tasks.send_welcome" and message.queue == "emails"
+    assert "Queue 'emails' holds 1 message (state PENDING); worker-1 is idle" in results[1].result
+
+    received = results[2].snapshot
+    assert received.stop.thread == "worker-2"
+    welcome = received.tasks[0]
+    assert welcome.received_by == "worker-2" and welcome.state == "PENDING"
+    assert results[2].action.startswith("worker-2 takes message ")
+    assert "Queue 'emails' is down to 0" in results[2].result
+
+
+def test_the_countdown_message_enters_the_queue_with_an_eta_then_leaves_it_at_once(played):
+    results, _ = played
+    sent = results[3].snapshot
+    [message] = sent.queues["celery"]
+    assert message.task == "tasks.add" and message.eta is not None
+    assert results[3].action == "Call add.apply_async((4, 6), countdown=2)"
+    assert "messages waiting: 1; state PENDING" in results[3].result
+
+    waiting = results[4].snapshot
+    add = waiting.tasks[1]
+    assert waiting.depth == 0
+    assert add.id in waiting.scheduled  # in worker-1's timer, not in any queue
+    assert add.received_by == "worker-1" and add.executed_by is None
+    assert add.state == "PENDING"
+    assert results[4].result == "Messages waiting in the queues: 0; add's state: PENDING"
+    assert "waits in the worker's timer until" in results[4].evaluation
+
+
+def test_the_timer_runs_add_two_seconds_after_it_was_sent(played):
+    results, _ = played
+    running = results[5].snapshot
+    add = running.tasks[1]
+    assert running.stop.thread == "worker-1-timer" and add.executed_by == "worker-1-timer"
+    assert add.state == "STARTED" and running.depth == 0
+    assert running.at - add.published_at >= 1.9  # the body starts no sooner than the countdown
+    eta = datetime.fromisoformat(add.eta)
+    welcome_done = datetime.fromisoformat(running.tasks[0].stored["date_done"])
+    assert (eta - welcome_done).total_seconds() > 1.5  # sent second, add runs well after the mail
+    assert results[5].action == "The ETA has come: worker-1-timer runs add(4, 6)"
+
+
+def test_both_tasks_end_where_they_were_routed(played):
+    results, tracker = played
+    final = results[-1].snapshot
+    welcome, add = final.tasks
+    assert (welcome.executed_by, welcome.return_value, welcome.state) == (
+        "worker-2",
+        "welcome mail for ada@example.com",
+        "SUCCESS",
+    )
+    assert (add.executed_by, add.return_value, add.state) == ("worker-1-timer", 10, "SUCCESS")
+    assert all(call.work_ms < 500 for call in final.calls)  # neither option made the caller wait
+    assert tracker == {
+        "messages in queues": ["undefined", "1", "1", "0", "0"],
+        "welcome taken by": ["undefined", "undefined", "worker-2", "worker-2", "worker-2"],
+        "add state": ["undefined", "undefined", "PENDING", "PENDING", "SUCCESS"],
+        "add run by": ["undefined", "undefined", "undefined", "undefined", "worker-1-timer"],
+    }
+
+
+def test_delay_with_a_countdown_raises_typeerror_in_the_caller_and_sends_nothing():
+    with LessonRun(LESSON, "delay-with-options") as lesson_run:
+        final = lesson_run.finish()
+    [call] = final.calls
+    assert call.source == "add.delay(4, 6, countdown=3)"
+    assert call.error == "TypeError: add() got an unexpected keyword argument 'countdown'"
+    assert final.tasks == () and final.depth == 0
+
+
+def test_with_nobody_on_emails_the_message_waits_there_while_worker_1_stays_idle():
+    with LessonRun(LESSON, "no-emails-worker") as lesson_run:
+        final = lesson_run.finish()
+    welcome, add = final.tasks
+    assert final.queue_depth("emails") == 1 and final.queues["emails"][0].id == welcome.id
+    assert welcome.received_by is None and welcome.state == "PENDING"
+    assert add.executed_by == "worker-1-timer" and add.state == "SUCCESS"
+
+
+def test_an_expired_message_is_revoked_and_never_runs():
+    with LessonRun(LESSON, "expires") as lesson_run:
+        final = lesson_run.finish()
+    report, add = final.tasks
+    assert report.return_value == "report ready" and report.state == "SUCCESS"
+    assert add.state == "REVOKED" and not add.returned and add.executed_by is None
+    assert add.stored["result"]["exc_message"] == ["expired"]
+
+
+def test_eta_given_by_hand_waits_like_a_countdown():
+    with LessonRun(LESSON, "eta") as lesson_run:
+        final = lesson_run.finish()
+    [add] = final.tasks
+    assert add.return_value == 10 and add.executed_by == "worker-1-timer"
+    assert add.started_at - add.published_at >= 1.9
+
+
+def test_the_predictions_are_the_real_workers():
+    answers = real_answers(LESSON, COURSE.quiz("scheduling"))
+    assert answers[0][0].startswith("B") and "worker-2" in answers[0][0]
+    assert answers[1][0].startswith("C") and "worker-1-timer" in answers[1][0]
