@@ -111,7 +111,7 @@ class SnapshotReader:
                     task_id=task_id,
                     task_name="" if record is None else record.name,
                     worker="" if record is None else record.timer_worker or "",
-                    eta=eta,
+                    eta=(record.eta if record is not None else None) or eta,
                     seconds_left=0.0 if due is None else round(max(0.0, due - now), 3),
                 )
             )
