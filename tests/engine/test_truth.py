@@ -145,13 +145,30 @@ def test_each_snapshot_shows_the_state_at_its_own_stop(start_run):
     assert snapshots[-1].calls[2].value == "STARTED"
 
 
-def test_the_stops_come_in_the_same_order_every_time(start_run):
-    code = TASKS + "r = add.delay(2, 3)\nr.get(timeout=5)\nr.state\n"
-    orders = {
-        tuple((s.stage, s.stop.thread, s.stop.line) for s in play(start_run(code)))
-        for _ in range(4)
-    }
-    assert len(orders) == 1
+FLAKY = """
+@shared_task(bind=True, max_retries=3)
+def flaky(self, n):
+    if self.request.retries < 2:
+        raise self.retry(countdown=0.1)
+    return n * 2
+
+"""
+
+
+def test_the_stops_and_what_each_shows_are_the_same_every_time(start_run):
+    for code in (
+        TASKS + "r = add.delay(2, 3)\nr.get(timeout=5)\nr.state\n",
+        TASKS + FLAKY + "r = flaky.delay(21)\nr.get(timeout=5)\n",
+    ):
+        plays = set()
+        for _ in range(4):
+            plays.add(
+                tuple(
+                    (s.stage, s.stop.thread, s.stop.line, tuple(e.name for e in s.events))
+                    for s in play(start_run(code))
+                )
+            )
+        assert len(plays) == 1
 
 
 def test_the_caller_goes_on_after_the_result_is_stored_not_during(start_run):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from celery import Task
+from celery import Task, states
 from celery.exceptions import Retry
 
 from ..records import TaskRecord, plain
@@ -162,24 +162,25 @@ class TaskTap:
         return self.context.conductor.clock.now()
 
     def polled(self, key: bytes, value: Any) -> None:
-        """The result backend was read; a thread waiting for a result polls it: trace the first
-        poll and each poll that finds a new state."""
+        """The result backend was read. For a thread waiting for a result, count the poll; trace
+        its first poll and the one that found the result ready (polls in between, while the run
+        may stand still, only count: the trace stays the same from one play to the next)."""
         polls: dict[str, Any] | None = getattr(self._waits, "polls", None)
         key = key.encode() if isinstance(key, str) else key
         if polls is None or not key.startswith(META_PREFIX):
             return
         polls["count"] += 1
         state = "PENDING" if value is None else str(decode_meta(value).get("status", "?"))
-        if state != polls["state"]:
-            polls["state"] = state
-            task_id = key[len(META_PREFIX) :].decode("utf-8", "replace")
-            self.context.trace.record(
-                "backend",
-                "poll",
-                task_id=task_id,
-                summary=f"the result backend says {state} (poll {polls['count']})",
-                data={"state": state, "poll": polls["count"]},
-            )
+        polls["state"] = state
+        if polls["count"] > 1 and state not in states.READY_STATES:
+            return
+        self.context.trace.record(
+            "backend",
+            "poll",
+            task_id=key[len(META_PREFIX) :].decode("utf-8", "replace"),
+            summary=f"the result backend says {state} (poll {polls['count']})",
+            data={"state": state, "poll": polls["count"]},
+        )
 
     @contextmanager
     def waiting(self, ready: Callable[[], bool], deadline: float | None) -> Iterator[None]:
@@ -195,6 +196,7 @@ class TaskTap:
             data={"timeout": timeout},
         )
         polls = self._waits.polls = {"count": 0, "state": None}
+        ready()  # the first poll, while this thread still counts as working
         started = clock.now()
         ended = "the result arrived; the caller goes on"
         try:
@@ -213,5 +215,5 @@ class TaskTap:
                 "waited",
                 summary=f"{ended} after {waited * 1000:.0f} ms of run time "
                 f"({polls['count']} polls of the result backend)",
-                data={"waited_ms": waited * 1000, "polls": polls["count"]},
+                data={"waited_ms": waited * 1000, "polls": polls["count"], "state": polls["state"]},
             )

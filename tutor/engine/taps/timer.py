@@ -61,9 +61,9 @@ class TimerTap:
     def fired(self, request: Any) -> None:
         """The timer fired a task entry: its ETA came."""
         task_id = str(getattr(request, "id", ""))
+        self.context.conductor.timer_entry_fired()  # waits for its turn: nothing else moves
         self.context.ledger.left_timer(task_id)
         self.context.ledger.update(task_id, timer_due=None)
-        self.context.conductor.timer_entry_fired()
         self.context.trace.record("timer", "fired", task_id=task_id, summary="the countdown ended")
 
     def fire_done(self, request: Any) -> None:
