@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import time
 
-from tutor.engine import Stage
+import pytest
+
+from tutor.engine import RunStalled, Stage
 
 FILENAME = "<lesson failure>"
 
@@ -63,6 +65,14 @@ def test_a_get_timeout_still_times_out_in_run_time_when_nothing_answers(start_ru
     assert 250 <= call.waited_ms < 3000
     # the FINISHED stop came only once the wait had really timed out
     assert final.caller_done
+
+
+def test_a_wait_longer_than_the_stage_limit_is_reported_at_its_line(start_run):
+    code = TASKS + "r = add.delay(2, 3)\nr.get(timeout=30)\n"
+    run = start_run(code, workers=(), stage_timeout=0.5)
+    with pytest.raises(RunStalled) as stalled:
+        play(run)
+    assert stalled.value.line == code.splitlines().index("r.get(timeout=30)") + 1
 
 
 def test_a_countdown_fires_after_its_seconds_of_run_time_however_long_the_pause(start_run):

@@ -303,7 +303,7 @@ class Conductor:
         return False
 
     def _stalled(self, timeout: float) -> RunStalled:
-        busy = sorted(self._busy, key=self._trace.thread_name)
+        busy = sorted(self._busy or self._deadlines, key=self._trace.thread_name)
         if self.describe_stall is not None:
             return self.describe_stall(busy, self._last_stage, timeout)
         names = ", ".join(map(self._trace.thread_name, busy)) or "none"
