@@ -98,7 +98,7 @@ PRIVATE: tuple[Private, ...] = (
             "result.get() within a task!'; switched off as Celery's testing worker does"),
     # --- result backend
     Private("celery.backends.base", "KeyValueStoreBackend._apply_chord_incr", "override",
-            "overridden by tutor.engine.app.RunResultBackend to reset a chord's counter in the "
+            "overridden by tutor.engine.results.RunResultBackend to reset a chord's counter in the "
             "run's own result store"),
     # --- worker timer
     Private("celery.utils.timer2", "Timer._next_entry", "callable",
@@ -221,10 +221,10 @@ def allow_result_join() -> None:
 
 
 # ---------------------------------------------------------------------- celery: timer
-def timer_begin(timer: Any) -> None:
-    """What Celery's Timer.run does before its loop: mark it running, prime its schedule."""
+def timer_begin(timer: Any, clock: Callable[[], float] | None = None) -> None:
+    """What Celery's Timer.run does first: mark it running, prime its schedule (due by `clock`)."""
     timer.running = True
-    timer.scheduler = iter(timer.schedule)
+    timer.scheduler = timer.schedule.__iter__(**({} if clock is None else {"nowfun": clock}))
 
 
 def timer_ended(timer: Any) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         MessageView,
         Snapshot,
         TaskView,
+        TimerEntryView,
         WorkerView,
     )
     from .stages import CALLER_THREAD, Stage, Stop
@@ -42,6 +43,7 @@ _WHERE = {
     "MessageView": "snapshot",
     "Snapshot": "snapshot",
     "TaskView": "snapshot",
+    "TimerEntryView": "snapshot",
     "WorkerView": "snapshot",
     "Stage": "stages",
     "Stop": "stages",
@@ -66,6 +68,7 @@ __all__ = [
     "Stop",
     "TaskBodyExit",
     "TaskView",
+    "TimerEntryView",
     "TraceEvent",
     "WorkerSpec",
     "WorkerView",

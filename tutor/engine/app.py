@@ -7,20 +7,22 @@ waits for a result) so the run can hold each stage for the learner.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
 from celery import Celery, Task
-from celery.backends.base import DisabledBackend, KeyValueStoreBackend
+from celery.backends.base import DisabledBackend
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from celery.result import AsyncResult, GroupResult
+from celery.worker import state as worker_state
+from celery.worker.request import Request
 from kombu.utils.objects import cached_property
 
 from .broker import STORE_OPTION, BrokerStore, RunTransport
 from .errors import CutOff, RunClosed, TaskBodyExit
+from .results import ResultStore, RunResultBackend
 from .where import exception_text
 
 POLL_INTERVAL = 0.01
@@ -45,87 +47,42 @@ class RunHooks(Protocol):
     def task_raised(self, task: Task, exc: BaseException) -> None:
         """A task body raised `exc`."""
 
-    def waiting(self, ready: Callable[[], bool]) -> AbstractContextManager[None]:
-        """The calling thread waits until `ready()` (a result arrived)."""
+    def run_clock(self) -> float:
+        """The run's own time (seconds, monotonic scale, the learner's pauses left out)."""
+
+    def waiting(
+        self, ready: Callable[[], bool], deadline: float | None
+    ) -> AbstractContextManager[None]:
+        """The calling thread waits until `ready()` (a result arrived) or `deadline` (run clock)."""
 
     def in_sample(self) -> AbstractContextManager[None]:
         """The calling thread runs the sample's own code (a task body) meanwhile."""
 
+    def polled(self, key: bytes, value: Any) -> None:
+        """The result backend was read (`value` under `key`), maybe by a thread that waits."""
 
-class ResultStore:
-    """One run's result backend storage: key → encoded meta, readable without side effects."""
+    def traceback_of(self, exc: BaseException) -> tuple[str, ...]:
+        """`exc`'s traceback with the sample's own frames only, one plain line each."""
 
-    def __init__(self) -> None:
-        self._data: dict[bytes, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: bytes) -> Any:
-        """The stored value for `key`, or None."""
-        with self._lock:
-            return self._data.get(key)
-
-    def set(self, key: bytes, value: Any) -> None:
-        """Store `value` under `key`."""
-        with self._lock:
-            self._data[key] = value
-
-    def delete(self, key: bytes) -> None:
-        """Forget `key`."""
-        with self._lock:
-            self._data.pop(key, None)
-
-    def incr(self, key: bytes) -> int:
-        """Add one to the integer under `key` (chord counters) and return it."""
-        with self._lock:
-            value = int(self._data.get(key) or 0) + 1
-            self._data[key] = value
-            return value
-
-    def items(self) -> list[tuple[bytes, Any]]:
-        """Every stored key and value, in storing order."""
-        with self._lock:
-            return list(self._data.items())
-
-    def clear(self) -> None:
-        """Forget everything (at teardown)."""
-        with self._lock:
-            self._data.clear()
+    def paused_since_publish(self, task_id: str) -> float:
+        """Real seconds the run stood still since the message `task_id` was last published."""
 
 
-class RunResultBackend(KeyValueStoreBackend):  # type: ignore[misc]
-    """Celery's key/value result backend over the run's own ResultStore (no global cache)."""
+class RunRequest(Request):  # type: ignore[misc]
+    """Celery's worker-side request, whose expiry counts the run's own time: a message published
+    with `expires=1` expires after 1 s of the run, however long the learner paused meanwhile."""
 
-    supports_native_join = True
-    implements_incr = True
-    supports_autoexpire = False
-
-    def __init__(self, app: Celery, url: str | None = None, **kwargs: Any) -> None:
-        super().__init__(app, **kwargs)
-        self.url = url
-        self.store: ResultStore = app.tutor_results
-
-    def get(self, key: bytes) -> Any:
-        return self.store.get(key)
-
-    def mget(self, keys: list[bytes]) -> dict[bytes, Any]:
-        found = {key: self.store.get(key) for key in keys}
-        return {key: value for key, value in found.items() if value is not None}
-
-    def set(self, key: bytes, value: Any) -> None:
-        self.store.set(key, value)
-
-    def delete(self, key: bytes) -> None:
-        self.store.delete(key)
-
-    def incr(self, key: bytes) -> int:
-        return self.store.incr(key)
-
-    def expire(self, key: bytes, value: Any) -> None:
-        """Results of a run live as long as the run; nothing expires."""
-
-    def _apply_chord_incr(self, header_result_args: Any, body: Any, **kwargs: Any) -> Any:
-        self.store.set(self.get_key_for_chord(header_result_args[0]), 0)
-        return super()._apply_chord_incr(header_result_args, body, **kwargs)
+    def maybe_expire(self) -> bool | None:
+        """Celery's check, with `now` moved back by the time the run stood still since publish."""
+        hooks = hooks_of(self.task.app)
+        expires = self.expires
+        if hooks is None or not expires:
+            return super().maybe_expire()  # type: ignore[no-any-return]
+        now = datetime.now(UTC if expires.tzinfo else None)
+        if now - timedelta(seconds=hooks.paused_since_publish(self.id)) > expires:
+            worker_state.revoked.add(self.id)
+            return True
+        return None
 
 
 class GatedTask(Task):  # type: ignore[misc]
@@ -133,6 +90,8 @@ class GatedTask(Task):  # type: ignore[misc]
 
     A body that raises SystemExit or KeyboardInterrupt fails with TaskBodyExit instead: Celery
     re-raises those two out of the worker, which would kill the worker's thread."""
+
+    Request = RunRequest
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         hooks = hooks_of(self.app)
@@ -167,21 +126,23 @@ def _wait_for(
     get_once: Callable[[float | None], Any],
     timeout: float | None,
 ) -> Any:
-    """Wait for a result in short slices, so the run can close and knows the caller waits."""
+    """Wait for a result in short slices, so the run can close and knows the caller waits. The
+    timeout counts the run's own time: the time the run stands still for the learner is left out."""
     if hooks is None:
         return get_once(timeout)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    with hooks.waiting(ready):
+    clock = hooks.run_clock
+    deadline = None if timeout is None else clock() + timeout
+    with hooks.waiting(ready, deadline):
         while True:
             if hooks.closing:
                 raise RunClosed("run closed while waiting for a result")
             slice_ = _WAIT_SLICE
             if deadline is not None:
-                slice_ = max(0.0, min(slice_, deadline - time.monotonic()))
+                slice_ = max(0.0, min(slice_, deadline - clock()))
             try:
                 return get_once(slice_)
             except CeleryTimeoutError:
-                if deadline is not None and time.monotonic() >= deadline:
+                if deadline is not None and clock() >= deadline:
                     raise
 
 

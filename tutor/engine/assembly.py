@@ -8,18 +8,20 @@ from typing import Any
 
 from celery.backends.base import DisabledBackend
 
-from .app import ResultStore, iter_task_names
+from .app import iter_task_names
 from .broker import BrokerStore
 from .caller import Caller
 from .conductor import Conductor
 from .config import RunConfig
 from .explain import explain_exception
 from .ledger import Ledger, LedgerSnapshot
+from .results import ResultStore
 from .snapshot import (
     NOT_CONFIGURED,
     BackendView,
     MessageView,
     Snapshot,
+    TimerEntryView,
     WorkerView,
     call_view,
     decode_meta,
@@ -95,7 +97,25 @@ class SnapshotReader:
             events=self._trace.events(),
             pauses=self._conductor.pauses(),
             task_names=tuple(iter_task_names(app)),
+            timer=self._timer(ledger),
         )
+
+    def _timer(self, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:
+        now = self._conductor.clock.now()
+        entries = []
+        for task_id, eta in ledger.in_timer.items():
+            record = ledger.task(task_id)
+            due = None if record is None else record.timer_due
+            entries.append(
+                TimerEntryView(
+                    task_id=task_id,
+                    task_name="" if record is None else record.name,
+                    worker="" if record is None else record.timer_worker or "",
+                    eta=(record.eta if record is not None else None) or eta,
+                    seconds_left=0.0 if due is None else round(max(0.0, due - now), 3),
+                )
+            )
+        return tuple(sorted(entries, key=lambda entry: entry.seconds_left))
 
     def _task_state(self, app: Any, key: str, direct: bool) -> str:
         if direct:

@@ -5,6 +5,10 @@ reach a stage. A *blocking* stop parks that thread until the stop is granted; a 
 (a message waiting in a queue or in a timer) parks nothing, but the queue gate keeps its message
 from being taken until the stop is granted. `advance()` grants the current stop, then waits until
 the run has settled (no thread is doing work) and makes the oldest reached stop the current one.
+
+Each stop's snapshot is read when the run first settles after the stop (`on_settled`: every thread
+held or idle, the run's clock still), never after a later stop. Threads moving without a grant (a
+timer entry due, a caller's wait that ended) take turns: one at a time, never during a pause.
 """
 
 from __future__ import annotations
@@ -14,24 +18,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 
+from .clock import RunClock
 from .errors import EngineError, RunClosed, RunStalled
+from .reached import FINISHED_INFO, Reached, new_stop
 from .stages import Stage, Stop
 from .trace import Trace
-
-
-@dataclass
-class _Reached:
-    """A stop some thread reached, with what granting it must do."""
-
-    stop: Stop
-    thread_ident: int | None
-    """The parked thread (blocking stops); None for marker stops."""
-    message_id: str | None = None
-    """For a queue marker: the message the gate lets through once granted."""
-    queue: str | None = None
-    granted: bool = field(default=False)
 
 
 class Conductor:
@@ -40,24 +32,27 @@ class Conductor:
     def __init__(self, trace: Trace) -> None:
         self._trace = trace
         self._cond = threading.Condition()
-        self._pending: deque[_Reached] = deque()
-        self._current: _Reached | None = None
+        self._pending: deque[Reached] = deque()
+        self._current: Reached | None = None
         self._seq = 0
         self._busy: set[int] = set()
         self._held: set[int] = set()
         self._waiters: dict[int, Callable[[], bool]] = {}
+        self._deadlines: dict[int, float] = {}
+        self._wanting: set[int] = set()
         self._deliverable: dict[str, str] = {}
         self._consumers: dict[str, set[int]] = {}
         self._timed = 0
         self._closing = False
-        self._paused_total = 0.0
-        self._paused_since: float | None = None
-        self._pauses: list[tuple[float, float]] = []
+        self.clock = RunClock(trace)  # the run's own time: pauses for the learner left out
+        trace.paused_before = self.clock.paused_before
         self._in_sample: dict[int, int] = {}
         self._failure: EngineError | None = None
         self._last_stage: Stage | None = None
         self.describe_stall: Callable[[list[int], Stage | None, float], RunStalled] | None = None
         """Builds RunStalled from the busy threads, the stage let go on from, and the limit."""
+        self.on_settled: Callable[[list[Stop]], None] | None = None
+        """Reads the snapshots of the stops reached since the last settle (nothing moves)."""
 
     # ----------------------------------------------------------------- threads of the run
     def begin_work(self) -> None:
@@ -79,7 +74,7 @@ class Conductor:
         with self._cond:
             if self._closing:
                 raise RunClosed(f"run closed at {stage}")
-            reached = _Reached(self._new_stop(stage, info), me)
+            reached = Reached(self._new_stop(stage, info), me)
             self._pending.append(reached)
             self._busy.discard(me)
             self._held.add(me)
@@ -96,20 +91,20 @@ class Conductor:
         with self._cond:
             if self._closing:
                 return
-            self._pending.append(_Reached(self._new_stop(stage, info), None))
+            self._pending.append(Reached(self._new_stop(stage, info), None))
             self._cond.notify_all()
 
     def gate_message(self, message_id: str, queue: str, **info: object) -> None:
         """A message is about to enter `queue`: keep it there until its QUEUED stop is granted."""
         with self._cond:
             stop = self._new_stop(Stage.QUEUED, {**info, "task_id": message_id})
-            self._pending.append(_Reached(stop, None, message_id=message_id, queue=queue))
+            self._pending.append(Reached(stop, None, message_id=message_id, queue=queue))
             self._cond.notify_all()
 
     def may_take(self, message_id: str) -> bool:
         """Whether a worker may take this message off its queue now."""
         with self._cond:
-            return not self._closing and message_id in self._deliverable
+            return not self._closing and not self.clock.paused and message_id in self._deliverable
 
     def took(self, message_id: str) -> None:
         """A worker thread took the message: it is busy with it from now on."""
@@ -136,38 +131,41 @@ class Conductor:
             self._timed += 1
 
     def timer_entry_fired(self) -> None:
-        """A timer entry fired in the calling (timer) thread, which is now busy with the task."""
+        """A timer entry fell due in the calling (timer) thread: once it is its turn, it is busy
+        with the task."""
         with self._cond:
+            self._take_turn()
             self._timed = max(0, self._timed - 1)
-            self._busy.add(threading.get_ident())
 
     @contextmanager
-    def waiting(self, ready: Callable[[], bool]) -> Iterator[None]:
-        """The calling thread waits for something (a result) that `ready()` says has come."""
+    def waiting(self, ready: Callable[[], bool], deadline: float | None = None) -> Iterator[None]:
+        """The calling thread waits until `ready()` (a result came) or `deadline` (`clock.now()`
+        scale; the run is not finished meanwhile); then it takes its turn to go on."""
         me = threading.get_ident()
         with self._cond:
             self._waiters[me] = ready
+            if deadline is not None:
+                self._deadlines[me] = deadline
             self._busy.discard(me)
             self._cond.notify_all()
         try:
             yield
         finally:
             with self._cond:
-                self._waiters.pop(me, None)
-                self._busy.add(me)
+                try:
+                    self._take_turn()
+                finally:
+                    self._waiters.pop(me, None)
+                    self._deadlines.pop(me, None)
+                    self._busy.add(me)
 
     def pauses(self) -> tuple[tuple[float, float], ...]:
         """The intervals (run-relative seconds) during which the run stood still for the learner."""
-        with self._cond:
-            return tuple(self._pauses)
+        return self.clock.pauses()
 
     def paused_seconds(self) -> float:
         """How long the whole run has stood still at stops, waiting for the learner, so far."""
-        with self._cond:
-            paused = self._paused_total
-            if self._paused_since is not None:
-                paused += self._trace.clock() - self._paused_since
-            return paused
+        return self.clock.paused_seconds()
 
     @property
     def closing(self) -> bool:
@@ -212,46 +210,40 @@ class Conductor:
         raise RunStalled after `timeout` s, RunClosed, or the failure the run `fail`ed with)."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            if self._closing:
-                raise RunClosed("run is closed")
-            if self._failure is not None:
-                raise self._failure.with_traceback(None)
-            if self._paused_since is not None:
-                now = self._trace.clock()
-                self._paused_total += now - self._paused_since
-                start = self._trace.started_at
-                self._pauses.append((self._paused_since - start, now - start))
-                self._paused_since = None
-            if self._current is not None:
-                if self._current.stop.stage is Stage.FINISHED:
+            self._check()
+            self.clock.resume()
+            current = self._current
+            if current is not None:
+                if current.stop.stage is Stage.FINISHED:
                     if not self._pending and not self._unsettled():
-                        return self._current.stop
+                        self.clock.pause()
+                        return current.stop
                 else:
-                    self._last_stage = self._current.stop.stage
-                    self._grant(self._current)
+                    self._last_stage = current.stop.stage
+                    self._grant(current)
             self._current = None
             while True:
-                if self._closing:
-                    raise RunClosed("run closed while advancing")
-                if self._failure is not None:
-                    raise self._failure.with_traceback(None)
+                self._check()
                 if not self._unsettled():
+                    if not self._pending and not self._timed and not self._deadlines:
+                        stop = self._new_stop(Stage.FINISHED, dict(FINISHED_INFO))
+                        self._pending.append(Reached(stop, None))
                     if self._pending:
-                        self._current = self._pending.popleft()
-                        self._paused_since = self._trace.clock()
-                        return self._current.stop
-                    if self._timed == 0:
-                        self._paused_since = self._trace.clock()
-                        finished: dict[str, object] = {
-                            "thread": "-",
-                            "detail": "nothing more happens on its own",
-                        }
-                        self._current = _Reached(self._new_stop(Stage.FINISHED, finished), None)
-                        return self._current.stop
+                        break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise self._stalled(timeout)
                 self._cond.wait(min(remaining, 0.05))
+            self.clock.pause()
+            fresh = [reached for reached in self._pending if not reached.read]
+            for reached in fresh:
+                reached.read = True
+        if fresh and self.on_settled is not None:
+            self.on_settled([reached.stop for reached in fresh])  # nothing moves meanwhile
+        with self._cond:
+            self._check()
+            self._current = self._pending.popleft()
+            return self._current.stop
 
     def close(self) -> frozenset[int]:
         """Release every parked thread (their holds raise RunClosed) and refuse new holds.
@@ -268,14 +260,29 @@ class Conductor:
             )
 
     # ----------------------------------------------------------------- internals
+    def _check(self) -> None:
+        if self._closing:
+            raise RunClosed("run is closed")
+        if self._failure is not None:
+            raise self._failure.with_traceback(None)
+
+    def _take_turn(self) -> None:
+        """(Lock held.) Wait until no other thread works and the run is not paused; go on."""
+        me = threading.get_ident()
+        self._wanting.add(me)
+        self._cond.notify_all()
+        try:
+            while not self._closing and (self.clock.paused or self._busy - {me}):
+                self._cond.wait(0.05)
+        finally:
+            self._wanting.discard(me)
+        self._busy.add(me)
+
     def _new_stop(self, stage: Stage, info: dict[str, object]) -> Stop:
         self._seq += 1
-        thread = str(info.get("thread") or self._trace.thread_name())
-        stop = Stop(seq=self._seq, stage=stage, thread=thread)
-        fields = {key: value for key, value in info.items() if key in _STOP_FIELDS}
-        return replace(stop, **fields)  # type: ignore[arg-type]
+        return new_stop(self._seq, stage, info, self._trace.thread_name)
 
-    def _grant(self, reached: _Reached) -> None:
+    def _grant(self, reached: Reached) -> None:
         reached.granted = True
         if reached.thread_ident is not None:
             self._held.discard(reached.thread_ident)
@@ -285,7 +292,7 @@ class Conductor:
         self._cond.notify_all()
 
     def _unsettled(self) -> bool:
-        if self._busy:
+        if self._busy or self._wanting:
             return True
         if any(ready() for ready in self._waiters.values()):
             return True
@@ -296,11 +303,8 @@ class Conductor:
         return False
 
     def _stalled(self, timeout: float) -> RunStalled:
-        busy = sorted(self._busy, key=self._trace.thread_name)
+        busy = sorted(self._busy or self._deadlines, key=self._trace.thread_name)
         if self.describe_stall is not None:
             return self.describe_stall(busy, self._last_stage, timeout)
         names = ", ".join(map(self._trace.thread_name, busy)) or "none"
         return RunStalled(f"the run did not reach its next stop within {timeout:g} s ({names})")
-
-
-_STOP_FIELDS = {"task_id", "task_name", "line", "detail"}

@@ -55,6 +55,12 @@ class Ledger:
             _assign(record, fields)
             return copy.copy(record)
 
+    def get(self, key: str) -> TaskRecord | None:
+        """A copy of the record of task `key`, if seen."""
+        with self._lock:
+            record = self._tasks.get(key)
+            return None if record is None else copy.copy(record)
+
     # ------------------------------------------------------------------ calls
     def add_call(self, record: CallRecord) -> None:
         """The caller starts a statement."""
@@ -65,6 +71,14 @@ class Ledger:
         """Fill in what a statement did (value, error, times)."""
         with self._lock:
             _assign(record, fields)
+
+    def add_wait(self, seconds: float) -> None:
+        """The caller's current statement waited `seconds` (run time) for a result."""
+        with self._lock:
+            for record in reversed(self._calls):
+                if record.finished_at is None:
+                    record.waited_seconds += seconds
+                    return
 
     # ------------------------------------------------------------------ timers
     def waits_in_timer(self, task_id: str, eta: str) -> None:

@@ -48,8 +48,24 @@ class TaskRecord:
     return_value: Any = None
     exception: str | None = None
     traceback: str | None = None
+    """The traceback as plain text (the lines of `traceback_lines`)."""
+    exception_type: str | None = None
+    """The class name of what the body raised ("ZeroDivisionError"; "Retry" for a retry)."""
+    traceback_lines: tuple[str, ...] = ()
+    """The traceback, the sample's own frames only, one plain line each."""
+    raised: bool = False
+    """True once the body raised an exception (a retry request is not counted)."""
     outcome: str | None = None
-    """"success", "failure" or "retry" once the worker reported it."""
+    """"success", "failure", "retry" or "revoked" once the worker reported it."""
+    paused_at_publish: float = 0.0
+    """How long (real seconds) the run had stood still when the message was last published:
+    its countdown, ETA and expiry count the run's own time from there."""
+    timer_due: float | None = None
+    """While it waits in a worker's timer: when it falls due, on the run clock's scale."""
+    timer_worker: str | None = None
+    """The worker whose timer holds it (while it waits there)."""
+    publishes: int = 0
+    """How many times this id was published (1, then one more for each retry)."""
 
 
 @dataclass
@@ -66,6 +82,8 @@ class CallRecord:
     value: Any = None
     value_type: str | None = None
     error: str | None = None
+    waited_seconds: float = 0.0
+    """Run time the statement spent blocked waiting for a result (get(), wait(), join...)."""
 
     @property
     def work_seconds(self) -> float | None:

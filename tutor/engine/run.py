@@ -21,7 +21,7 @@ from types import TracebackType
 
 from .. import compat
 from . import stdin
-from .app import ResultStore, RunApp, build_app, iter_task_names
+from .app import RunApp, build_app, iter_task_names
 from .assembly import SnapshotReader
 from .broker import BrokerStore, forget_pools
 from .caller import Caller
@@ -30,6 +30,7 @@ from .errors import SampleError
 from .explain import explain_exception
 from .guard import Guard
 from .recorder import RunRecorder
+from .results import ResultStore
 from .sample import SampleProgram
 from .snapshot import Snapshot
 from .stages import CALLER_THREAD, Stage, Stop
@@ -97,6 +98,8 @@ class Run:
             workers=self.workers,
             caller=self.caller,
         )
+        self._settled: dict[int, Snapshot] = {}
+        self.conductor.on_settled = self._read_settled
         self._closed = False
         self._stdin_taken = False
         _LIVE.add(self)
@@ -231,9 +234,15 @@ class Run:
         stop = self.conductor.advance(self.config.stage_timeout)
         if self.snapshots and self.snapshots[-1].stop == stop:
             return self.snapshots[-1]
-        snapshot = self.snapshot(stop)
+        snapshot = self._settled.pop(stop.seq, None) or self.snapshot(stop)
         self.snapshots.append(snapshot)
         return snapshot
+
+    def _read_settled(self, stops: list[Stop]) -> None:
+        """Read the snapshot of each stop reached since the run last settled, now that it settled
+        again: every thread held or idle, so each shows what was true at its stop."""
+        for stop in stops:
+            self._settled[stop.seq] = self.reader.read(stop)
 
     def advance_to(self, *stages: Stage) -> Snapshot:
         """Advance until one of `stages` (or FINISHED) is reached."""

@@ -74,6 +74,18 @@ class TaskView:
     retries: int
     stored: dict[str, Any] | None
     """The meta the backend holds for this task (status, result, traceback...), if any."""
+    traceback_lines: tuple[str, ...] = ()
+    """The traceback, one plain line each, with the sample's own frames only."""
+    exception_type: str | None = None
+    """The class name of what the body raised ("ZeroDivisionError"; "Retry" for a retry)."""
+    raised: bool = False
+    """True when the body ran and raised an exception (a retry request is not counted): "raised
+    X", as against "never ran" (`started_at` None, nothing raised)."""
+    outcome: str | None = None
+    """What the worker reported last: "success", "failure", "retry" or "revoked" (None: nothing
+    yet, e.g. still queued, or never run)."""
+    publishes: int = 0
+    """How many times a message with this id was published (1, plus one per retry)."""
 
     @property
     def short_id(self) -> str:
@@ -103,11 +115,26 @@ class CallView:
     value: Any
     value_type: str | None
     error: str | None
+    waited_ms: float = 0.0
+    """Run time the statement spent blocked waiting for a result (get(), wait()...), in ms."""
 
     @property
     def done(self) -> bool:
         """True once the statement finished."""
         return self.finished_at is not None
+
+
+@dataclass(frozen=True)
+class TimerEntryView:
+    """A task waiting in a worker's timer for its countdown/ETA (outside any queue)."""
+
+    task_id: str
+    task_name: str
+    worker: str
+    eta: str
+    """The message's ETA as Celery wrote it (ISO text)."""
+    seconds_left: float
+    """Run time left until it falls due (the learner's pauses do not count); 0 when due."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +188,8 @@ class Snapshot:
     pauses: tuple[tuple[float, float], ...]
     """Intervals (seconds since the start) when the run stood still for the learner."""
     task_names: tuple[str, ...] = field(default=())
+    timer: tuple[TimerEntryView, ...] = field(default=())
+    """Every task waiting in a worker's timer, soonest first."""
 
     def active_time(self, at: float) -> float:
         """`at` (seconds since the start) minus the pauses before it: time the run really ran."""
@@ -225,6 +254,11 @@ def task_view(record: TaskRecord, state: str, stored: dict[str, Any] | None) -> 
         eta=record.eta,
         retries=record.retries,
         stored=stored,
+        traceback_lines=tuple(record.traceback_lines),
+        exception_type=record.exception_type,
+        raised=record.raised,
+        outcome=record.outcome,
+        publishes=record.publishes,
     )
 
 
@@ -242,6 +276,7 @@ def call_view(record: CallRecord) -> CallView:
         value=record.value,
         value_type=record.value_type,
         error=record.error,
+        waited_ms=record.waited_seconds * 1000,
     )
 
 

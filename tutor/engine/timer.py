@@ -2,8 +2,9 @@
 
 Celery's thread timer sleeps with `time.sleep` and its `stop()` cannot wake it, so a worker that
 ever used a countdown takes a second to stop. This one waits on its condition instead, and a stop
-notifies it. Entries that carry a task request (countdown, ETA, retry) are reported to the run, so
-the run knows a task waits in the timer rather than in the queue.
+notifies it. Its entries fall due by the run's own clock: a countdown of 2 s fires after 2 s of
+the run, however long the learner paused meanwhile. Entries that carry a task request (countdown,
+ETA, retry) are reported to the run, so the run knows a task waits in the timer, not the queue.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ class TimerListener(Protocol):
     def timer_started(self, timer: RunTimer) -> None:
         """The timer thread started (in that thread)."""
 
-    def scheduled(self, request: Any, eta: float) -> None:
-        """A task request is about to wait in the timer until `eta` (as Celery gave it)."""
+    def clock(self) -> float:
+        """The time entries fall due by (the run's own time, on the monotonic scale)."""
+
+    def scheduled(self, timer: RunTimer, request: Any, eta: float) -> float:
+        """A task request is about to wait in the timer until `eta` (monotonic, as Celery gave
+        it); returns when it falls due on `clock()`'s scale."""
 
     def fired(self, request: Any) -> None:
         """The timer fired the request's entry, in the timer thread."""
@@ -51,7 +56,7 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
         """Apply entries as they fall due; wait on the condition (not sleep) in between."""
         if self.listener is not None:
             self.listener.timer_started(self)
-        compat.timer_begin(self)
+        compat.timer_begin(self, None if self.listener is None else self.listener.clock)
         condition = compat.timer_condition(self)
         try:
             while not self._stopping.is_set():
@@ -95,5 +100,5 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
                 listener.fire_done(request)
 
         fire.__name__ = getattr(fun, "__name__", "fire")
-        listener.scheduled(request, eta)
-        return super().call_at(eta, fire, args, kwargs, priority)
+        due = listener.scheduled(self, request, eta)
+        return super().call_at(due, fire, args, kwargs, priority)

@@ -29,6 +29,8 @@ class TraceEvent:
     """One line a learner can read."""
     data: Mapping[str, Any] = field(default_factory=dict)
     """Extra facts (queue name, args, duration...): plain, JSON-like values only."""
+    run_at: float | None = None
+    """Seconds of the run's own time since it started (`at` without the learner's pauses)."""
 
 
 CLOCK: Callable[[], float] = time.monotonic
@@ -44,6 +46,8 @@ class Trace:
         self._lock = threading.Lock()
         self._start = self.clock()
         self._names: dict[int, str] = dict(thread_names or {})
+        self.paused_before: Callable[[float], float] | None = None
+        """How long the run had stood still before a time (set by the run's clock)."""
 
     @property
     def started_at(self) -> float:
@@ -83,10 +87,14 @@ class Trace:
     ) -> TraceEvent:
         """Append one event that happens now, in the calling thread."""
         thread = self.thread_name()
+        paused_before = self.paused_before
         with self._lock:
+            at = self.clock() - self._start
+            run_at = None if paused_before is None else max(0.0, at - paused_before(at))
             event = TraceEvent(
                 seq=len(self._events) + 1,
-                at=self.clock() - self._start,
+                at=at,
+                run_at=run_at,
                 thread=thread,
                 source=source,
                 name=name,

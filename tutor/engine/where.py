@@ -7,6 +7,7 @@ filename); nothing moves the run.
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import CodeType, FrameType, TracebackType
@@ -92,3 +93,30 @@ def running_in(ident: int, filename: str, codes: dict[CodeType, str]) -> Running
             from_main = index > 0 and frames[0].f_code.co_name == "<module>"
             return Running(line, name, frames[0].f_lineno if from_main else None)
     return Running(line, None, None)
+
+
+def sample_traceback(exc: BaseException, filename: str) -> tuple[str, ...]:
+    """The traceback of `exc` as plain lines, with only the sample's own frames (no frame of the
+    tutor, Celery or any library): `File "<lesson x>", line 5, in divide`, its source line, then
+    `ZeroDivisionError: division by zero`. An exception raised from another (`raise ... from`)
+    with no frame of the sample shows the frames of the one it came from."""
+    frames = _sample_frames(exc, filename)
+    cause = exc.__cause__
+    if not frames and cause is not None:
+        frames = _sample_frames(cause, filename)
+    lines: list[str] = []
+    if frames:
+        lines.append("Traceback (most recent call last):")
+        for frame in frames:
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+    for text in traceback.format_exception_only(type(exc), exc):
+        lines.extend(text.rstrip("\n").splitlines())
+    return tuple(lines)
+
+
+def _sample_frames(exc: BaseException, filename: str) -> list[traceback.FrameSummary]:
+    return [
+        frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == filename
+    ]

@@ -27,6 +27,7 @@ class BrokerTap:
             return
         self._count()
         trace = self.context.trace
+        before = self.context.ledger.get(wire.id)
         self.context.ledger.update(
             wire.id,
             wire.task,
@@ -39,13 +40,22 @@ class BrokerTap:
             published_by=trace.thread_name(),
             published_at=trace.now(),
             published_line=line_now(self.context.filename),
+            paused_at_publish=self.context.conductor.clock.real_paused(),
+            publishes=(0 if before is None else before.publishes) + 1,
         )
         trace.record(
             "broker",
             "put",
             task_id=wire.id,
             summary=f"message {wire.task}{args_text(wire.args, wire.kwargs)} put in '{queue}'",
-            data={"queue": queue, "task": wire.task, "args": plain(wire.args)},
+            data={
+                "queue": queue,
+                "task": wire.task,
+                "args": plain(wire.args),
+                "retries": wire.retries,
+                "eta": wire.eta,
+                "expires": plain(wire.headers.get("expires")),
+            },
         )
         self.context.conductor.gate_message(
             wire.id,

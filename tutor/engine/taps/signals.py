@@ -12,6 +12,7 @@ from typing import Any
 from celery import signals
 
 from ..stages import Stage
+from ..where import sample_traceback
 from .base import TapContext, args_text
 
 _SIGNALS = {
@@ -23,6 +24,7 @@ _SIGNALS = {
     "task_success": signals.task_success,
     "task_failure": signals.task_failure,
     "task_retry": signals.task_retry,
+    "task_revoked": signals.task_revoked,
     "task_rejected": signals.task_rejected,
     "task_unknown": signals.task_unknown,
 }
@@ -146,11 +148,14 @@ class SignalTap:
     ) -> None:
         if not self.context.ours(sender):
             return
+        lines = sample_traceback(exception, self.context.filename)
         record = self.context.ledger.update(
             str(task_id),
             sender.name,
             exception=f"{type(exception).__name__}: {exception}",
-            traceback=str(getattr(einfo, "traceback", "") or "") or None,
+            exception_type=type(exception).__name__,
+            traceback_lines=lines,
+            traceback="\n".join(lines),
         )
         self._stored(sender, str(task_id), "failure", f"{sender.name} failed: {record.exception}")
 
@@ -161,6 +166,21 @@ class SignalTap:
             self._stored(
                 sender, str(request.id), "retry", f"{sender.name} will be retried ({reason})"
             )
+
+    def _on_task_revoked(
+        self, sender: Any = None, request: Any = None, expired: Any = False, **kw: Any
+    ) -> None:
+        if not self.context.ours(sender) or request is None:
+            return
+        why = "it expired while it waited" if expired else "it was revoked"
+        thread = self.context.trace.thread_name()
+        self.context.ledger.worker_released(thread.removesuffix("-timer"), str(request.id))
+        self._stored(
+            sender,
+            str(request.id),
+            "revoked",
+            f"{thread} did not run {sender.name}: {why}",
+        )
 
     def _on_task_rejected(self, sender: Any = None, message: Any = None, **kw: Any) -> None:
         if getattr(sender, "app", None) is self.context.app:

@@ -12,12 +12,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from celery import Task
+from celery import Task, states
 from celery.exceptions import Retry
 
 from ..records import TaskRecord, plain
-from ..stages import Stage
+from ..snapshot import decode_meta
+from ..stages import CALLER_THREAD, Stage
+from ..where import sample_traceback
 from .base import TapContext, args_text
+
+META_PREFIX = b"celery-task-meta-"
 
 
 class TaskTap:
@@ -27,6 +31,7 @@ class TaskTap:
         self.context = context
         self._direct_calls = itertools.count(1)
         self._direct_stack = threading.local()
+        self._waits = threading.local()
 
     @property
     def closing(self) -> bool:
@@ -111,8 +116,16 @@ class TaskTap:
         key = self._task_key(task)
         retry = isinstance(exc, Retry)
         text = f"retry requested: {exc}" if retry else f"{type(exc).__name__}: {exc}"
+        lines = () if retry else self.traceback_of(exc)
         record = context.ledger.update(
-            key, task.name, exception=text, finished_at=context.trace.now()
+            key,
+            task.name,
+            exception=text,
+            exception_type=type(exc).__name__,
+            traceback_lines=lines,
+            traceback="\n".join(lines) or None,
+            raised=not retry,
+            finished_at=context.trace.now(),
         )
         task_id = None if record.direct else key
         context.trace.record("task", "raised", task_id=task_id, summary=f"{task.name} {text}")
@@ -134,11 +147,73 @@ class TaskTap:
         """The calling thread runs a task body (the sample's own code) meanwhile."""
         return self.context.conductor.in_sample()
 
+    def traceback_of(self, exc: BaseException) -> tuple[str, ...]:
+        """`exc`'s traceback as the learner reads it: the sample's own frames only."""
+        return sample_traceback(exc, self.context.filename)
+
+    def paused_since_publish(self, task_id: str) -> float:
+        """Real seconds the run stood still since the message `task_id` was last published."""
+        record = self.context.ledger.get(task_id)
+        published = 0.0 if record is None else record.paused_at_publish
+        return max(0.0, self.context.conductor.clock.real_paused() - published)
+
+    def run_clock(self) -> float:
+        """The run's own time (monotonic scale; the learner's pauses left out)."""
+        return self.context.conductor.clock.now()
+
+    def polled(self, key: bytes, value: Any) -> None:
+        """The result backend was read. For a thread waiting for a result, count the poll; trace
+        its first poll and the one that found the result ready (polls in between, while the run
+        may stand still, only count: the trace stays the same from one play to the next)."""
+        polls: dict[str, Any] | None = getattr(self._waits, "polls", None)
+        key = key.encode() if isinstance(key, str) else key
+        if polls is None or not key.startswith(META_PREFIX):
+            return
+        polls["count"] += 1
+        state = "PENDING" if value is None else str(decode_meta(value).get("status", "?"))
+        polls["state"] = state
+        if polls["count"] > 1 and state not in states.READY_STATES:
+            return
+        self.context.trace.record(
+            "backend",
+            "poll",
+            task_id=key[len(META_PREFIX) :].decode("utf-8", "replace"),
+            summary=f"the result backend says {state} (poll {polls['count']})",
+            data={"state": state, "poll": polls["count"]},
+        )
+
     @contextmanager
-    def waiting(self, ready: Callable[[], bool]) -> Iterator[None]:
-        """The caller waits for a result."""
-        trace = self.context.trace
-        trace.record("caller", "waiting", summary="the caller blocks, waiting for a result")
-        with self.context.conductor.waiting(ready):
-            yield
-        trace.record("caller", "waited", summary="the result arrived; the caller goes on")
+    def waiting(self, ready: Callable[[], bool], deadline: float | None) -> Iterator[None]:
+        """A thread (the caller) waits for a result, until `deadline` (run clock) if given."""
+        context = self.context
+        trace, clock = context.trace, context.conductor.clock
+        timeout = None if deadline is None else round(deadline - clock.now(), 3)
+        trace.record(
+            "caller",
+            "waiting",
+            summary="the caller blocks, waiting for a result"
+            + ("" if timeout is None else f" (for at most {timeout:g} s)"),
+            data={"timeout": timeout},
+        )
+        polls = self._waits.polls = {"count": 0, "state": None}
+        ready()  # the first poll, while this thread still counts as working
+        started = clock.now()
+        ended = "the result arrived; the caller goes on"
+        try:
+            with context.conductor.waiting(ready, deadline):
+                yield
+        except BaseException as exc:
+            ended = f"the wait ended with {type(exc).__name__}"
+            raise
+        finally:
+            self._waits.polls = None
+            waited = clock.now() - started
+            if trace.thread_name() == CALLER_THREAD:
+                context.ledger.add_wait(waited)
+            trace.record(
+                "caller",
+                "waited",
+                summary=f"{ended} after {waited * 1000:.0f} ms of run time "
+                f"({polls['count']} polls of the result backend)",
+                data={"waited_ms": waited * 1000, "polls": polls["count"], "state": polls["state"]},
+            )

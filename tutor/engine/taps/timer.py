@@ -26,10 +26,21 @@ class TimerTap:
         if app is not None:
             app.set_current()
 
-    def scheduled(self, request: Any, eta: Any) -> None:
-        """A task waits in a worker's timer for its countdown/ETA."""
+    def clock(self) -> float:
+        """The run's own time, which timers compare ETAs with (the learner's pauses left out)."""
+        return self.context.conductor.clock.now()
+
+    def scheduled(self, timer: Any, request: Any, eta: Any) -> float:
+        """A task waits in a worker's timer for its countdown/ETA. Returns when it falls due on
+        the run clock: its countdown counts the run's own time from its publish."""
         task_id = str(getattr(request, "id", ""))
         eta_text = str(getattr(request, "eta", "") or eta)
+        due = float(eta) if isinstance(eta, (int, float)) else self.clock()
+        record = self.context.ledger.get(task_id)
+        if record is not None:
+            due -= record.paused_at_publish
+        worker = str(getattr(type(timer), "worker_name", "worker"))
+        self.context.ledger.update(task_id, timer_due=due, timer_worker=worker)
         self.context.ledger.waits_in_timer(task_id, eta_text)
         self.context.conductor.timer_entry_added()
         self.context.trace.record(
@@ -45,12 +56,14 @@ class TimerTap:
             task_name=getattr(request, "name", None),
             detail=f"the task waits in the worker's timer until {eta_text}",
         )
+        return due
 
     def fired(self, request: Any) -> None:
         """The timer fired a task entry: its ETA came."""
         task_id = str(getattr(request, "id", ""))
+        self.context.conductor.timer_entry_fired()  # waits for its turn: nothing else moves
         self.context.ledger.left_timer(task_id)
-        self.context.conductor.timer_entry_fired()
+        self.context.ledger.update(task_id, timer_due=None)
         self.context.trace.record("timer", "fired", task_id=task_id, summary="the countdown ended")
 
     def fire_done(self, request: Any) -> None:
