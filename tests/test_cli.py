@@ -19,7 +19,14 @@ def test_list_prints_one_lesson_a_line_id_first():
     code, out, _ = _run("list")
     assert code == 0
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == ["delay", "direct-vs-delay"]
+    assert [line.split()[0] for line in lines] == [
+        "delay",
+        "direct-vs-delay",
+        "results",
+        "failure",
+        "retry",
+        "scheduling",
+    ]
     assert "Calling tasks asynchronously" in lines[0]
 
 
@@ -27,7 +34,10 @@ def test_a_wrong_lesson_id_is_one_line_listing_the_valid_ids_and_exit_2():
     code, out, err = _run("run", "dealy", "--plain")
     assert code == 2
     assert out == ""
-    assert err == "tutor: no lesson called 'dealy'; the lessons are: delay, direct-vs-delay\n"
+    assert (
+        err == "tutor: no lesson called 'dealy'; the lessons are: delay, direct-vs-delay, results, "
+        "failure, retry, scheduling\n"
+    )
 
 
 def test_plain_page_has_every_section_of_the_reference_page_with_real_values():

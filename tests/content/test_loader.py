@@ -114,7 +114,11 @@ def test_a_quiz_answer_that_is_not_a_choice_is_refused(course_copy):
 def test_an_unknown_lesson_id_lists_the_valid_ones():
     with pytest.raises(UnknownLesson) as caught:
         load_course().lesson("dealy")
-    assert str(caught.value) == "no lesson called 'dealy'; the lessons are: delay, direct-vs-delay"
+    assert (
+        str(caught.value)
+        == "no lesson called 'dealy'; the lessons are: delay, direct-vs-delay, results, "
+        "failure, retry, scheduling"
+    )
 
 
 def test_a_prediction_after_an_order_question_is_refused(course_copy):

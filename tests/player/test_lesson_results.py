@@ -48,12 +48,14 @@ def test_state_is_pending_although_the_queue_is_already_empty(played):
 
 def test_get_holds_the_caller_while_the_worker_runs_the_body(played):
     results, _ = played
-    for index in (3, 4):  # steps 4 and 5: the body starts, then returns inside the worker
-        snapshot = results[index].snapshot
-        get_call = snapshot.calls[-1]
-        assert get_call.source == "value = r.get(timeout=30)"
-        assert not get_call.done
-        assert "line 9 done: False" in results[index].evaluation + results[index].result
+    # step 4: the body starts while the main app is still before line 9 (read at that stop)
+    assert [call.line for call in results[3].snapshot.calls] == [7, 8]
+    assert results[3].snapshot.tasks[0].state == "STARTED"
+    # step 5: the body returned inside the worker; line 9 has called get() and is not over
+    get_call = results[4].snapshot.calls[-1]
+    assert get_call.source == "value = r.get(timeout=5)"
+    assert not get_call.done
+    assert "line 9 done: False" in results[4].result
     assert results[4].snapshot.tasks[0].return_value == 5
     assert "still says STARTED" in results[4].result
     stored = results[5].snapshot
@@ -101,7 +103,7 @@ def test_ignore_result_stores_nothing_get_returns_none_and_pending_stays():
     assert task.return_value == 5  # the worker did run it
     assert final.backend.entries == ()
     values = {call.source: call.value for call in final.calls}
-    assert values["r.get(timeout=30)"] is None
+    assert values["r.get(timeout=5)"] is None
     assert values["r.ready()"] is False and values["r.successful()"] is False
     assert final.calls[-1].source == "r.state" and final.calls[-1].value == "PENDING"
     assert task.state == "PENDING"

@@ -17,7 +17,7 @@ from tutor.content.loader import load_course
 from tutor.engine import Stage
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers
-from tutor.render.hood import queue_panel
+from tutor.render.hood import queue_panel, under_the_hood
 from tutor.render.page import variant_outcome
 
 COURSE = load_course()
@@ -88,7 +88,8 @@ def test_the_countdown_is_spent_in_the_workers_timer_not_in_the_queue(played):
     assert waiting.stage is Stage.SCHEDULED
     assert waiting.depth == 0 and waiting.task.id in waiting.scheduled
     assert results[6].result.startswith("Queue depth 0: the message has left the broker")
-    assert "in the worker's timer until" in plain_text(queue_panel(waiting))
+    hood = plain_text(under_the_hood(waiting))
+    assert "in the workers' timers (not in a queue): 1" in hood and "s left)" in hood
     second_try = results[7].snapshot
     assert second_try.stage is Stage.EXECUTING
     assert second_try.task.executed_by == "worker-1-timer"

@@ -4,7 +4,6 @@ timeline shows the caller blocked in get(); a variant's outcome says a task rais
 from __future__ import annotations
 
 import io
-from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
@@ -68,13 +67,12 @@ def test_the_workers_timer_shows_what_waits_for_its_eta(stops):
     assert f"tasks.flaky {entry.task_id[:8]} due {entry.eta}" in text
 
 
-def test_seconds_left_are_shown_when_the_engine_reports_them(stops):
-    waiting = next(s for s in stops if s.scheduled)
-    [task_id] = waiting.scheduled
-    view = SimpleNamespace(entries=[SimpleNamespace(task_id=task_id, eta="soon", seconds_left=2.5)])
-    richer = SimpleNamespace(**vars(waiting), timer=view)
-    [entry] = timer_entries(richer)  # type: ignore[arg-type]
-    assert entry.seconds_left == 2.5 and entry.eta == "soon"
+def test_seconds_left_in_the_workers_timer_are_shown_in_the_runs_own_time(stops):
+    waiting = next(s for s in stops if s.timer)
+    [entry] = timer_entries(waiting)
+    assert entry.task_id in waiting.scheduled and entry.worker == "worker-1"
+    assert entry.seconds_left is not None and 0 < entry.seconds_left <= 1.0
+    assert f"({entry.seconds_left:.1f} s left)" in _text(under_the_hood(waiting))
 
 
 def test_the_retries_of_the_task_a_worker_runs_are_shown(stops):

@@ -1,14 +1,12 @@
 """The workers' timers as a lesson reads them: which messages wait for their ETA, and how long.
 
-Today the snapshot says only which task ids wait and until when (`Snapshot.scheduled`, task id →
-ETA text). When the engine also gives a timer view with the seconds left (`Snapshot.timer` or
-`Snapshot.timers`: entries with `task_id`, `eta` and `seconds_left`, and optionally `worker`),
-those are used as well; nothing here needs it.
+The engine's timer view (`Snapshot.timer`) gives each waiting message with its worker, its ETA and
+the seconds left in the run's own time (the learner's pauses do not count). A message the
+snapshot lists only in `Snapshot.scheduled` (task id → ETA text) is shown too, without seconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.snapshot import Snapshot
@@ -22,22 +20,9 @@ class TimerEntry:
     eta: str
     """When it is due, as the engine wrote it."""
     seconds_left: float | None = None
-    """Seconds until it is due (None: the engine does not say)."""
+    """Seconds of the run's own time until it is due (None: not known)."""
     worker: str | None = None
-    """The worker whose timer holds it (None: the engine does not say)."""
-
-
-def _engine_view(snapshot: Snapshot) -> Iterable[object] | None:
-    for name in ("timer", "timers"):
-        view = getattr(snapshot, name, None)
-        if view is None:
-            continue
-        entries = getattr(view, "entries", view)
-        if isinstance(entries, dict):
-            entries = entries.values()
-        if isinstance(entries, Iterable) and not isinstance(entries, str | bytes):
-            return entries
-    return None
+    """The worker whose timer holds it (None: not known)."""
 
 
 def timer_entries(snapshot: Snapshot) -> list[TimerEntry]:
@@ -45,15 +30,6 @@ def timer_entries(snapshot: Snapshot) -> list[TimerEntry]:
     entries = {
         task_id: TimerEntry(task_id, str(eta)) for task_id, eta in snapshot.scheduled.items()
     }
-    for item in _engine_view(snapshot) or ():
-        task_id = str(getattr(item, "task_id", "") or "")
-        if not task_id:
-            continue
-        left = getattr(item, "seconds_left", None)
-        entries[task_id] = TimerEntry(
-            task_id,
-            str(getattr(item, "eta", None) or entries.get(task_id, TimerEntry("", "")).eta),
-            float(left) if isinstance(left, int | float) else None,
-            getattr(item, "worker", None),
-        )
+    for item in snapshot.timer:
+        entries[item.task_id] = TimerEntry(item.task_id, item.eta, item.seconds_left, item.worker)
     return sorted(entries.values(), key=lambda e: (e.seconds_left is None, e.seconds_left, e.eta))
