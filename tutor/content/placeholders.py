@@ -160,7 +160,7 @@ PLACEHOLDERS: Mapping[str, Placeholder] = {
             "variables": _p(Kind.MAPPING, {"result": "<AsyncResult…>"}, "its variables"),
         },
     ),
-    "elapsed_ms": _p(Kind.NUMBER, 2.4, "time since the first call, in ms"),
+    "elapsed_ms": _p(Kind.NUMBER, 2.4, "the run's own time so far, in ms (pauses left out)"),
 }
 """Every name a {placeholder} may start with, and what it holds."""
 

@@ -164,7 +164,7 @@ def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str,
         ),
         "task_names": ", ".join(snapshot.task_names) or "none",
         "caller": Fields({"status": caller_status, "variables": dict(snapshot.caller_variables)}),
-        "elapsed_ms": snapshot.at * 1000,
+        "elapsed_ms": snapshot.active_time(snapshot.at) * 1000,  # the learner's pauses left out
     }
 
 
