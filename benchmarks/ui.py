@@ -83,7 +83,7 @@ async def _keypress_costs(repeats: int) -> tuple[list[float], list[float]]:
 
     from tests.ui.conftest import make_app, ready
     from tutor.ui.screens.lesson import LessonScreen
-    from tutor.ui.widgets.run_driver import Frame
+    from tutor.ui.widgets.frame import Frame
 
     painted: list[float] = []
     armed: list[bool] = []

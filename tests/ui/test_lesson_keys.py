@@ -200,3 +200,20 @@ async def test_q_quits_while_the_task_body_loops_forever_and_cuts_the_body_off(t
     assert run.conductor.closing
     cut = [event for event in run.trace.events() if event.name == "cut-off"]
     assert cut and "tasks.add" in cut[0].summary
+
+
+async def test_a_countdown_in_the_workers_timer_is_waited_for_real_with_the_seconds_shown():
+    app = make_app(lesson_id="retry")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        screen.quiz = None  # no prediction pop-up on the way
+        screen.go_to_step(7)
+        await wait_until(pilot, lambda: screen.steps_shown == 7 and not screen.busy, timeout=30)
+        assert screen.snapshot.stage is Stage.SCHEDULED and screen.snapshot.timer
+        await pilot.press("right")
+        await wait_until(pilot, lambda: screen.frame.waiting_left is not None)
+        assert "the worker's timer is counting down" in _panel_text(screen, "status")
+        assert "s left" in _panel_text(screen, "status")
+        await wait_until(pilot, lambda: not screen.busy, timeout=30)
+        assert screen.snapshot.stage is Stage.EXECUTING
+        assert screen.frame.waiting_left is None

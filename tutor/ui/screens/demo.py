@@ -19,8 +19,9 @@ from ...engine import Snapshot
 from ...player.whatif import WHAT_IFS
 from ..messages import DemoLessonOver, NotesChanged
 from ..widgets.driven import PlaysRun
+from ..widgets.frame import Frame
 from ..widgets.lesson_panels import LessonPanels
-from ..widgets.run_driver import Frame, RunDriver
+from ..widgets.run_driver import RunDriver
 from ..widgets.run_status import RunStatus
 from .class_question import ClassQuestionScreen
 from .what_if import WhatIfScreen

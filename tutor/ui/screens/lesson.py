@@ -18,8 +18,9 @@ from ...player.whatif import has_steps
 from ...render.page import key_moment
 from ..messages import OpenLesson
 from ..widgets.driven import PlaysRun
+from ..widgets.frame import Frame
 from ..widgets.lesson_panels import LessonPanels
-from ..widgets.run_driver import Frame, RunDriver
+from ..widgets.run_driver import RunDriver
 from ..widgets.run_status import RunStatus
 
 VIEWS = ("visualize", "moments", "snapshot", "transcript")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .run_driver import Frame, RunDriver
+from .frame import Frame
+from .run_driver import RunDriver
 
 if TYPE_CHECKING:
     from ...engine import Snapshot

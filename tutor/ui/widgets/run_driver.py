@@ -8,8 +8,8 @@ lesson screen, the demo screen and later screens share it, each with its own key
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from textual.message import Message
@@ -24,19 +24,7 @@ from ...player.lesson_run import LessonRun
 from ...player.navigator import LessonNavigator, Move, View
 from ...player.whatif import VariantOutcome, run_variant
 from ..workers import outcome
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Everything the screens draw from: the stop on screen and the driver's state."""
-
-    view: View
-    busy: bool = False
-    """The real run is moving to its next stop."""
-    failure: str | None = None
-    """Why the run cannot go on (the screen offers r)."""
-    autoplaying: bool = False
-    pace: float = PACE_DEFAULT
+from .frame import Frame
 
 
 class RunDriver(Widget):
@@ -99,6 +87,9 @@ class RunDriver(Widget):
         """Called before the run moves into a step by a learner's key (not autoplay, not a
         jump); True means the screen asked something first and will call `next` again."""
         self._autoplay_timer: Timer | None = None
+        self._countdown: Timer | None = None
+        self.waiting_left: float | None = None
+        """Seconds left before a worker timer's countdown ends, while the run waits it out."""
         self.frame = Frame(self.navigator.view, pace=pace)
 
     # ------------------------------------------------------------------ state
@@ -114,8 +105,9 @@ class RunDriver(Widget):
 
     def _sync(self) -> None:
         """Publish the state: watchers of `frame` redraw what changed."""
+        waiting = self.waiting_left if self.busy else None
         self.frame = Frame(
-            self.navigator.view, self.busy, self.failure, self.autoplaying, self.pace
+            self.navigator.view, self.busy, self.failure, self.autoplaying, self.pace, waiting
         )
 
     def on_mount(self) -> None:
@@ -224,10 +216,29 @@ class RunDriver(Widget):
 
     def _advance(self, lesson_run: LessonRun) -> None:
         self.navigator.begin_advance()
+        self._count_down_timer_wait(lesson_run)
         self.run_worker(
             lambda: (lesson_run, lesson_run.advance_stop()), name="advance", group="engine",
             exclusive=True, thread=True, exit_on_error=False,
         )  # fmt: skip
+
+    def _count_down_timer_wait(self, lesson_run: LessonRun) -> None:
+        """While the run waits out a worker timer's countdown, show the seconds left (the run's
+        own clock stood still while the learner read; from now on it runs for real)."""
+        left = [e.seconds_left for e in (lesson_run.stops[-1].timer if lesson_run.stops else ())]
+        if not left or min(left) <= 0:
+            return
+        deadline = time.monotonic() + min(left)
+
+        def tick() -> None:
+            self.waiting_left = max(0.0, deadline - time.monotonic()) if self.busy else None
+            if self.waiting_left is None and self._countdown is not None:
+                self._countdown.stop()
+                self._countdown = None
+            self._sync()
+
+        self._countdown = self.set_interval(0.1, tick)
+        tick()
 
     def _close_in_background(self, lesson_run: LessonRun) -> None:
         self.run_worker(lesson_run.close, name="close", group="closing", thread=True)

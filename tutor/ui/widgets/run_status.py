@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from ...content.models import Lesson
 from ...player.navigator import View
-from .run_driver import Frame
+from .frame import Frame
 
 
 def status_text(frame: Frame, total_steps: int) -> Text:
@@ -19,6 +19,12 @@ def status_text(frame: Frame, total_steps: int) -> Text:
     lesson_run = view.lesson_run
     if lesson_run is None:
         return Text("Starting a real Celery app…", style="italic")
+    if frame.busy and frame.waiting_left is not None:
+        return Text(
+            f"⏳ the worker's timer is counting down: {frame.waiting_left:.1f} s left "
+            "(a real wait, in the run's own time)",
+            style="italic",
+        )
     if frame.busy:
         return Text("⏳ the real run is moving to its next stage…", style="italic")
     snapshot = view.snapshot
