@@ -49,7 +49,7 @@ flaky.apply_async((5,), queue="slow")
 """
 """A third, for a retry, a countdown in the worker's timer and a queue no worker consumes."""
 
-NO_ENGINE_VALUE_YET = {"timer.seconds_left"}
+NO_ENGINE_VALUE_YET: set[str] = set()
 """Placeholders the engine does not fill yet (the vocabulary has them; their rows say so)."""
 
 
