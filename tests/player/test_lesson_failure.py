@@ -5,11 +5,18 @@ from __future__ import annotations
 from tutor.content.loader import load_course
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers, real_order
-from tutor.player.whatif import run_what_if
+from tutor.player.whatif import run_variant
 
 COURSE = load_course()
 LESSON = COURSE.lesson("failure")
 VALUE_ERROR = "ValueError: invalid literal for int() with base 10: 'forty'"
+# The traceback as the learner reads it: the sample's own frame, then the exception.
+TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "<lesson failure>", line 5, in parse_age\n'
+    "    return int(text)\n"
+    f"{VALUE_ERROR}"
+)
 
 
 def _tracker(lesson_run: LessonRun) -> dict[str, list[str]]:
@@ -35,7 +42,7 @@ def test_the_body_raises_in_the_worker_and_the_backend_stores_failure():
     assert meta["result"]["exc_type"] == "ValueError"
     assert "line 5, in parse_age" in meta["traceback"]
     assert "status FAILURE with exc_type ValueError" in stored.evaluation
-    assert stored.result.startswith("State is now FAILURE")
+    assert stored.result == f"State is now FAILURE; the stored traceback: {TRACEBACK}"
 
 
 def test_the_caller_sees_the_failure_three_ways():
@@ -51,8 +58,9 @@ def test_the_caller_sees_the_failure_three_ways():
     # propagate=False: the same exception, as a value, and no error on that line.
     assert returned.snapshot.calls[2].error is None
     assert returned.result == f"error = {expected}"
-    # The traceback text names the task's own line of the sample.
-    assert where.result == "where = ['  File \"<lesson failure>\", line 5, in parse_age']"
+    # The traceback the caller reads back is the one the worker stored: the task's own line.
+    assert where.snapshot.caller_variables["tb"] == TRACEBACK
+    assert where.result == f"tb = {TRACEBACK}"
 
 
 def test_the_same_worker_runs_the_next_task_and_stays_alive():
@@ -72,26 +80,58 @@ def test_the_same_worker_runs_the_next_task_and_stays_alive():
 
 
 def test_a_task_that_never_ran_stays_pending_not_failure():
-    _, final = run_what_if(LESSON, "no-worker")
+    outcome = run_variant(LESSON, "no-worker")
+    assert outcome.played is not None
+    queued, end = outcome.played.results
+    assert queued.result == "Queue 'celery' holds 1 message; state PENDING"
+    assert end.evaluation == (
+        "Nobody took the message: queue 'celery' still holds 1, the backend holds 0 results"
+    )
+    assert end.result == "bad.state returned PENDING: still PENDING, never FAILURE"
+    final = outcome.snapshot
     assert final.task.executed_by is None and final.task.exception is None
     assert final.depth == 1
     assert final.calls[-1].value == "PENDING"
+    tracker = {
+        v: [outcome.played.tracker_value(v, c) for c in (0, 1, 2)]
+        for v in ("bad state", "queue depth", "results stored")
+    }
+    assert tracker == {
+        "bad state": ["undefined", "PENDING", "PENDING"],
+        "queue depth": ["undefined", "1", "1"],
+        "results stored": ["undefined", "0", "0"],
+    }
 
 
 def test_a_custom_exception_is_caught_by_its_builtin_base_in_the_caller():
-    _, final = run_what_if(LESSON, "custom-exception")
-    # The body raised the sample's own class (its line is in the stored traceback); the sample
-    # lives in no importable module, so Celery stored the nearest pickleable base, ValueError.
-    meta = final.task.stored
-    assert final.task.state == meta["status"] == "FAILURE"
+    outcome = run_variant(LESSON, "custom-exception")
+    assert outcome.played is not None
+    raised, stored, caught, end = outcome.played.results
+    # In the worker the body raised the sample's own class...
+    assert raised.result == (
+        "Raised in the worker: AgeError: not an age: 'forty'; state STARTED, nothing stored yet"
+    )
+    # ...but the sample lives in no importable module, so Celery could not pickle AgeError and
+    # stored its nearest built-in base, ValueError, with the traceback of the sample's raise.
+    meta = stored.snapshot.task.stored
+    assert meta["status"] == "FAILURE"
+    assert meta["result"]["exc_type"] == "ValueError"
     assert 'raise AgeError(f"not an age: {text!r}")' in meta["traceback"]
-    assert meta["result"]["exc_type"] in ("ValueError", "AgeError")
-    # ...the caller's `except ValueError` caught what get() raised (no error on the try line),
-    # and the last line shows the class the caller got back.
-    try_call, type_call = final.calls[1], final.calls[2]
-    assert try_call.error is None
-    assert final.caller_variables["caught"] == "ValueError(\"not an age: 'forty'\")"
-    assert type_call.value in ("<class 'ValueError'>", "<class 'tasks.AgeError'>")
+    assert stored.evaluation == "The backend holds exc_type ValueError from module builtins"
+    assert stored.result == (
+        "State FAILURE; Celery now reports the task's exception as ValueError: not an age: 'forty'"
+    )
+    # The caller's `except ValueError` caught what get() raised (no error on the try line)...
+    assert caught.snapshot.calls[1].error is None
+    assert (
+        caught.evaluation
+        == "The caller's except ValueError caught ValueError(\"not an age: 'forty'\")"
+    )
+    # ...and the last line shows the class the caller got back: the base, not AgeError.
+    assert end.result == "type(caught) = <class 'ValueError'>"
+    assert outcome.snapshot.calls[-1].value == "<class 'ValueError'>"
+    assert outcome.played.tracker_value("task's exception", 1) == "AgeError: not an age: 'forty'"
+    assert outcome.played.tracker_value("stored exc_type", 2) == "ValueError"
 
 
 def test_every_prediction_has_its_real_answer_among_the_choices():
@@ -99,6 +139,9 @@ def test_every_prediction_has_its_real_answer_among_the_choices():
     assert answers[0][0] == "C (FAILURE, seen in the real run)"
     assert answers[1][0].startswith("C (ValueError(")
     assert answers[2][0] == "A (worker-1, seen in the real run)"
+    # The prediction about the custom-exception variant, graded against that variant's run.
+    assert answers[3][0] == "B (ValueError, seen in the real run)"
+    assert answers[3][1].startswith("The backend stored ValueError from module builtins")
 
 
 def test_the_order_question_follows_the_real_run():
