@@ -8,6 +8,7 @@ import pytest
 from tutor.content.loader import load_course
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers
+from tutor.player.whatif import variant_lesson_run
 
 COURSE = load_course()
 LESSON = COURSE.lesson("results")
@@ -96,24 +97,90 @@ def test_the_tracker_shows_the_callers_reads_going_stale(played):
     }
 
 
-def test_ignore_result_stores_nothing_get_returns_none_and_pending_stays():
-    with LessonRun(LESSON, "ignore-result") as lesson_run:
-        final = lesson_run.finish()
+@pytest.fixture(scope="module")
+def ignored():
+    with variant_lesson_run(LESSON, "ignore-result") as played:
+        results = played.play_all()
+        tracker = {
+            name: [played.tracker_value(name, n) for n in (0, 2, 4, 5)]
+            for name in ("value", "worker returned", "backend entries", "r.state now")
+        }
+        yield results, played.finish(), tracker
+
+
+def test_ignore_result_get_returns_none_before_the_body_even_ran(ignored):
+    results, _, _ = ignored
+    queued, got, returned = results[:3]
+    assert (
+        queued.result
+        == "The message waits in queue 'celery' (depth 1); the backend holds 0 entries"
+    )
+    step = got.snapshot
+    assert step.caller_variables["value"] is None and step.calls[1].done
+    assert step.tasks[0].received_by == "worker-1" and step.tasks[0].return_value is None
+    assert got.evaluation.startswith("get() is over after ") and got.evaluation.endswith(
+        "value = None"
+    )
+    assert (
+        got.result
+        == "worker-1 has only taken the message: the body has not run, the state is PENDING"
+    )
+    assert returned.evaluation.startswith("The body returns 5 after")
+
+
+def test_ignore_result_stores_nothing_and_pending_stays(ignored):
+    results, final, tracker = ignored
+    stored, end = results[3], results[4]
+    assert stored.snapshot.backend.entries == ()
+    assert stored.evaluation == (
+        "ignore_result is set, so the outcome is not stored: the backend holds 0 entries"
+    )
+    assert stored.result == "The worker returned 5, yet r.state reads PENDING"
+    assert end.evaluation == "r.successful() returned False; the backend still holds 0 entries"
+    assert end.result == "r.state: PENDING, and it will never change"
     [task] = final.tasks
-    assert task.return_value == 5  # the worker did run it
-    assert final.backend.entries == ()
-    values = {call.source: call.value for call in final.calls}
-    assert values["r.get(timeout=5)"] is None
-    assert values["r.ready()"] is False and values["r.successful()"] is False
-    assert final.calls[-1].source == "r.state" and final.calls[-1].value == "PENDING"
-    assert task.state == "PENDING"
+    assert task.return_value == 5 and task.state == "PENDING" and final.backend.entries == ()
+    assert tracker == {
+        "value": ["undefined", "None", "None", "None"],
+        "worker returned": ["undefined", "undefined", "5", "5"],
+        "backend entries": ["undefined", "0", "0", "0"],
+        "r.state now": ["undefined", "PENDING", "PENDING", "PENDING"],
+    }
 
 
-def test_no_backend_variant_raises_the_real_not_implemented_error():
-    with LessonRun(LESSON, "no-backend") as lesson_run:
-        final = lesson_run.finish()
+def test_no_backend_variant_raises_the_real_not_implemented_error_before_the_body_runs():
+    with variant_lesson_run(LESSON, "no-backend") as played:
+        queued, executing, stored, end = played.play_all()
+        final = played.finish()
+    assert queued.result.endswith("backend: not configured")
+    assert executing.snapshot.calls[1].error.startswith("NotImplementedError")
+    assert "get() is already over (done: True)" in executing.evaluation
+    assert stored.result == "The backend holds 0 entries; the task's state is not configured"
+    assert end.evaluation == (
+        "The worker returned 5, but the caller's value was never set: line 8 raised"
+    )
+    assert end.result.startswith("NotImplementedError: No result backend is configured")
     assert final.tasks[0].return_value == 5
     assert final.calls[-1].error.startswith("NotImplementedError: No result backend is configured")
+
+
+def test_no_worker_variant_get_waits_out_its_timeout_and_the_message_stays():
+    with variant_lesson_run(LESSON, "no-worker") as played:
+        queued, before_get, end = played.play_all()
+        final = played.finish()
+    assert queued.result == "The message waits in queue 'celery' (depth 1); the state is PENDING"
+    assert before_get.evaluation == "The queue still holds 1 message; the backend holds 0 entries"
+    get_call = end.snapshot.calls[-1]
+    assert get_call.source == "value = r.get(timeout=1)"
+    assert get_call.error.startswith("TimeoutError: The operation timed out.")
+    assert 1000 <= get_call.work_ms < 3000  # the whole timeout, of the run's own time
+    assert end.evaluation.startswith("Line 8 held the caller 10")
+    assert "then raised TimeoutError: The operation timed out." in end.evaluation
+    assert (
+        end.result == "The message is still in queue 'celery' (depth 1); the state is still PENDING"
+    )
+    assert final.queue_depth("celery") == 1 and final.tasks[0].state == "PENDING"
+    assert "value" not in final.caller_variables
 
 
 def test_slow_task_variant_get_costs_the_whole_body_delay_does_not():
@@ -127,10 +194,16 @@ def test_slow_task_variant_get_costs_the_whole_body_delay_does_not():
 
 def test_quiz_predictions_are_what_the_real_run_shows():
     answers = real_answers(LESSON, COURSE.quiz("results"))
-    predicted = [answers[index][0] for index in range(4)]
+    predicted = [answers[index][0] for index in range(6)]
     assert predicted == [
         "A (PENDING, seen in the real run)",
         "B (False, seen in the real run)",
         "C (5, seen in the real run)",
         "A (PENDING, seen in the real run)",
+        "B (None, seen in the real run)",  # ignore-result: get() gave None at once
+        "B (1, seen in the real run)",  # no-worker: the message outlives get()'s timeout
     ]
+    assert answers[4][1].startswith("value = None, after ")
+    assert "the state was PENDING and the body had not even run" in answers[4][1]
+    assert answers[5][1].startswith("Depth 1. get() held the caller 10")
+    assert "then raised TimeoutError: The operation timed out." in answers[5][1]
