@@ -1,8 +1,10 @@
 """The scheduling lesson, replayed on real Celery: what the learner reads is what Celery did.
 
 A countdown message leaves the queue at once and waits in the worker's timer (queues empty, state
-PENDING); a message routed to 'emails' is taken by the worker consuming 'emails' only; delay()
-refuses options with a TypeError in the caller; expires= turns a late message into REVOKED.
+PENDING, one message in worker-1's timer); a message routed to 'emails' is taken by the worker
+consuming 'emails' only, and with nobody on 'emails' (the what-if played step by step) it stays
+there; delay() refuses options with a TypeError in the caller; expires= turns a late message into
+REVOKED.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pytest
 from tutor.content.loader import load_course
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers
+from tutor.player.whatif import run_variant
 
 COURSE = load_course()
 LESSON = COURSE.lesson("scheduling")
@@ -37,7 +40,9 @@ def test_the_routed_message_waits_in_its_own_queue_and_only_its_worker_takes_it(
     assert queued.queue_depth("emails") == 1 and queued.queue_depth("celery") == 0
     [message] = queued.queues["emails"]
     assert message.task == "tasks.send_welcome" and message.queue == "emails"
-    assert "Queue 'emails' holds 1 message (state PENDING); worker-1 is idle" in results[1].result
+    assert "Queue 'emails' holds 1 message, 'celery' 0 (state PENDING); worker-1 is idle" in (
+        results[1].result
+    )
 
     received = results[2].snapshot
     assert received.stop.thread == "worker-2"
@@ -53,7 +58,8 @@ def test_the_countdown_message_enters_the_queue_with_an_eta_then_leaves_it_at_on
     [message] = sent.queues["celery"]
     assert message.task == "tasks.add" and message.eta is not None
     assert results[3].action == "Call add.apply_async((4, 6), countdown=2)"
-    assert "messages waiting: 1; state PENDING" in results[3].result
+    assert "('celery' holds 1, 'emails' 0; state PENDING)" in results[3].result
+    assert f"carries the ETA {message.eta[:23]} (UTC)" in results[3].evaluation
 
     waiting = results[4].snapshot
     add = waiting.tasks[1]
@@ -61,8 +67,13 @@ def test_the_countdown_message_enters_the_queue_with_an_eta_then_leaves_it_at_on
     assert add.id in waiting.scheduled  # in worker-1's timer, not in any queue
     assert add.received_by == "worker-1" and add.executed_by is None
     assert add.state == "PENDING"
-    assert results[4].result == "Messages waiting in the queues: 0; add's state: PENDING"
-    assert "waits in the worker's timer until" in results[4].evaluation
+    assert results[4].result == "'celery' holds 0, 'emails' 0; add's state: PENDING"
+    # the timer as the learner reads it: one message, the ETA step 4 showed, two seconds to go
+    evaluation = results[4].evaluation
+    assert evaluation.startswith("It does not run it yet: 1 message waits in worker-1's timer ")
+    assert f"until {add.eta[:23]}, " in evaluation
+    seconds_left = float(evaluation.rsplit(", ", 1)[1].removesuffix(" s from now"))
+    assert 1.5 <= seconds_left <= 2.0  # the countdown is barely spent when worker-1 parks it
 
 
 def test_the_timer_runs_add_two_seconds_after_it_was_sent(played):
@@ -90,7 +101,9 @@ def test_both_tasks_end_where_they_were_routed(played):
     assert (add.executed_by, add.return_value, add.state) == ("worker-1-timer", 10, "SUCCESS")
     assert all(call.work_ms < 500 for call in final.calls)  # neither option made the caller wait
     assert tracker == {
-        "messages in queues": ["undefined", "1", "1", "0", "0"],
+        "'emails' queue": ["undefined", "1", "0", "0", "0"],
+        "'celery' queue": ["undefined", "0", "1", "0", "0"],
+        "in a worker's timer": ["undefined", "0", "0", "1", "0"],
         "welcome taken by": ["undefined", "undefined", "worker-2", "worker-2", "worker-2"],
         "add state": ["undefined", "undefined", "PENDING", "PENDING", "SUCCESS"],
         "add run by": ["undefined", "undefined", "undefined", "undefined", "worker-1-timer"],
@@ -106,13 +119,34 @@ def test_delay_with_a_countdown_raises_typeerror_in_the_caller_and_sends_nothing
     assert final.tasks == () and final.depth == 0
 
 
-def test_with_nobody_on_emails_the_message_waits_there_while_worker_1_stays_idle():
-    with LessonRun(LESSON, "no-emails-worker") as lesson_run:
-        final = lesson_run.finish()
-    welcome, add = final.tasks
+def test_with_nobody_on_emails_the_variant_steps_show_the_message_staying_there():
+    outcome = run_variant(LESSON, "no-emails-worker")
+    assert outcome.played is not None
+    sent, parked, running, end = outcome.played.results
+    assert sent.result == "'emails' holds 1; worker-1, consuming 'celery', is idle; state PENDING"
+    assert parked.action == "worker-1 takes the add message off 'celery' and keeps it in its timer"
+    assert parked.evaluation.startswith("1 message in worker-1's timer, due in ")
+    assert parked.result == "'emails' still holds 1, 'celery' 0; add is PENDING"
+    assert running.action == "The ETA has come: worker-1-timer runs add(4, 6)"
+    assert running.result == "'emails' still holds 1; send_welcome is PENDING"
+    welcome, add = end.snapshot.tasks
+    assert end.action == "Nothing more happens: worker-1 is idle"
+    assert end.evaluation == f"emails still holds 1: message {welcome.short_id}, taken by nobody"
+    assert end.result == "send_welcome is PENDING and will stay so; add is SUCCESS (10)"
+    final = outcome.snapshot
     assert final.queue_depth("emails") == 1 and final.queues["emails"][0].id == welcome.id
-    assert welcome.received_by is None and welcome.state == "PENDING"
-    assert add.executed_by == "worker-1-timer" and add.state == "SUCCESS"
+    assert welcome.received_by is None and add.executed_by == "worker-1-timer"
+    played = outcome.played
+    tracker = {
+        v.name: [played.tracker_value(v.name, c.after_step) for c in played.lesson.tracker]
+        for v in played.lesson.variables
+    }
+    assert tracker == {
+        "'emails' queue": ["undefined", "1", "1", "1"],
+        "'celery' queue": ["undefined", "0", "0", "0"],
+        "welcome state": ["undefined", "PENDING", "PENDING", "PENDING"],
+        "add run by": ["undefined", "undefined", "worker-1-timer", "worker-1-timer"],
+    }
 
 
 def test_an_expired_message_is_revoked_and_never_runs():
@@ -132,7 +166,11 @@ def test_eta_given_by_hand_waits_like_a_countdown():
     assert add.started_at - add.published_at >= 1.9
 
 
-def test_the_predictions_are_the_real_workers():
+def test_the_predictions_are_what_the_runs_show():
     answers = real_answers(LESSON, COURSE.quiz("scheduling"))
-    assert answers[0][0].startswith("B") and "worker-2" in answers[0][0]
-    assert answers[1][0].startswith("C") and "worker-1-timer" in answers[1][0]
+    assert answers[0][0].startswith("B (worker-2,")
+    assert answers[1][0].startswith("A (PENDING,")  # add in worker-1's timer, at step 5
+    assert answers[2][0].startswith("C (worker-1-timer,")
+    welcome, why = answers[3]  # the no-emails-worker what-if, at its last step
+    assert welcome.startswith("B (PENDING,")
+    assert why.startswith("PENDING: 'emails' still holds 1 message at the end.")
