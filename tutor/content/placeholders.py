@@ -90,9 +90,7 @@ _CALL = {
     "source": _p(Kind.TEXT, "add.delay(4, 6)", "the statement as written"),
     "thread": _p(Kind.TEXT, "main-app", "the thread that ran it"),
     "work_ms": _p(Kind.NUMBER, 1.9, "how long the statement took, in ms"),
-    "waited_ms": _p(
-        Kind.NUMBER, 10.4, "how long it sat blocked in get() or wait(), in ms of the run's time"
-    ),
+    "waited_ms": _p(Kind.NUMBER, 10.4, "time blocked in get() or wait(), ms of the run's time"),
     "value": _p(Kind.VALUE, "<AsyncResult: 3f1c…>", "what the statement gave back"),
     "value_type": _p(Kind.TEXT, "AsyncResult", "the type of that value"),
     "error": _p(Kind.TEXT, "NotImplementedError(…)", "what the statement raised"),
