@@ -107,6 +107,27 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, shown: str) -> str:
     return f"{shown}: line {found['line']}, column {found['col']}: not valid TOML: {what}"
 
 
+_FIRST_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+def read_toml_head(path: Path, root: Path) -> dict[str, Any]:
+    """The top-level keys of a TOML file (id, title, level...), parsed from the text before its
+    first table: what the first screen needs, at a fraction of a full parse. Any doubt (a file
+    too big, unreadable or not UTF-8, a `[` at a line's start inside a string, a head that does
+    not parse) falls back to `read_toml`, which names the problem."""
+    try:
+        if path.stat().st_size <= MAX_FILE_BYTES:
+            text = path.read_bytes().decode("utf-8")
+            head = _FIRST_TABLE.split(text, maxsplit=1)[0]
+            if len(head) < len(text) and "\0" not in head:
+                data = tomllib.loads(head)
+                if data:
+                    return data
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        pass
+    return read_toml(path, root)
+
+
 def read_toml(path: Path, root: Path) -> dict[str, Any]:
     """A TOML file's data; a missing, too big, binary, non-UTF-8, malformed, empty or too deeply
     nested file is a ContentError of one line naming it."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, UnknownLesson, content_root, shown_path
-from .files import INDEX_FILE, CourseLayout, find_course, id_problem, read_toml
+from .files import INDEX_FILE, CourseLayout, find_course, id_problem, read_toml, read_toml_head
 
 __all__ = [
     "INDEX_FILE",
@@ -86,7 +86,7 @@ def read_summaries(root: Path | None = None) -> list[LessonSummary]:
     """
     layout = find_course(content_root() if root is None else root)
     if layout.single is not None:
-        data = read_toml(layout.single, layout.root)
+        data = read_toml_head(layout.single, layout.root)
         lesson_id = data.get("id")
         if id_problem(lesson_id) is not None:
             lesson_id = layout.single.stem
@@ -96,7 +96,7 @@ def read_summaries(root: Path | None = None) -> list[LessonSummary]:
         path = layout.lessons_dir / f"{lesson_id}.toml"
         if not path.is_file():
             raise ContentError(missing_lesson(layout, position, lesson_id))
-        summaries.append(_summary(read_toml(path, layout.root), lesson_id))
+        summaries.append(_summary(read_toml_head(path, layout.root), lesson_id))
     return summaries
 
 

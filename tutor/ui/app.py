@@ -14,7 +14,6 @@ from textual.binding import Binding
 
 from ..content.summary import LessonSummary, read_summaries
 from ..defaults import PACE_DEFAULT
-from ..demo.notes import NotesPublisher
 from .messages import DemoLessonOver, NotesChanged, OpenLesson, QuizFinished
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from ..content.loader import Course
+    from ..demo.notes import NotesPublisher
     from ..progress.store import LessonProgress, ProgressStore
     from .widgets.run_driver import RunDriver
 
@@ -236,6 +236,8 @@ class TutorApp(App[None]):
         )
         self.theme = "presenter"
         if self.notes_socket is not None:
+            from ..demo.notes import NotesPublisher  # only a demo serves notes
+
             self.notes_publisher = NotesPublisher(self.notes_socket)
             try:
                 self.notes_publisher.start()
