@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.player.played import play_lesson
 from tutor.content.loader import load_course
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers
@@ -16,13 +17,7 @@ LESSON = COURSE.lesson("results")
 
 @pytest.fixture(scope="module")
 def played():
-    with LessonRun(LESSON) as lesson_run:
-        results = lesson_run.play_all()
-        tracker = {
-            v.name: [lesson_run.tracker_value(v.name, c.after_step) for c in LESSON.tracker]
-            for v in LESSON.variables
-        }
-        yield results, tracker
+    return play_lesson(LESSON)
 
 
 def test_delay_hands_back_an_async_result_while_the_message_waits(played):

@@ -14,6 +14,7 @@ import io
 import pytest
 from rich.console import Console
 
+from tests.player.played import play_lesson
 from tutor.content.loader import load_course
 from tutor.engine import Stage
 from tutor.player.lesson_run import LessonRun
@@ -36,13 +37,7 @@ def plain_text(renderable) -> str:
 @pytest.fixture(scope="module")
 def played():
     """The lesson's own run, every step reached (about 2 s: two 1 s countdowns)."""
-    with LessonRun(LESSON) as lesson_run:
-        results = lesson_run.play_all()
-        tracker = {
-            v.name: [lesson_run.tracker_value(v.name, c.after_step) for c in LESSON.tracker]
-            for v in LESSON.variables
-        }
-        yield results, tracker
+    return play_lesson(LESSON)
 
 
 def _queued_messages(stops, thread_prefix):

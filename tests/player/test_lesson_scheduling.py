@@ -13,6 +13,7 @@ from datetime import datetime
 
 import pytest
 
+from tests.player.played import play_lesson
 from tutor.content.loader import load_course
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers
@@ -25,13 +26,7 @@ LESSON = COURSE.lesson("scheduling")
 @pytest.fixture(scope="module")
 def played():
     """The lesson played headless to its last step: (step results, tracker rows)."""
-    with LessonRun(LESSON) as lesson_run:
-        results = lesson_run.play_all()
-        tracker = {
-            v.name: [lesson_run.tracker_value(v.name, c.after_step) for c in LESSON.tracker]
-            for v in LESSON.variables
-        }
-    return results, tracker
+    return play_lesson(LESSON)
 
 
 def test_the_routed_message_waits_in_its_own_queue_and_only_its_worker_takes_it(played):
