@@ -95,7 +95,7 @@ class SnapshotReader:
             workers=tuple(self._worker_view(worker, ledger) for worker in self._workers),
             backend=backend,
             events=self._trace.events(),
-            pauses=self._conductor.pauses(),
+            pauses=self._conductor.clock.pauses(),
             task_names=tuple(iter_task_names(app)),
             timer=self._timer(ledger),
         )

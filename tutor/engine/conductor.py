@@ -43,6 +43,8 @@ class Conductor:
         self._deliverable: dict[str, str] = {}
         self._consumers: dict[str, set[int]] = {}
         self._timed = 0
+        self._handed_off = 0  # tasks a worker handed to its pool, not taken up by a pool thread yet
+        self._full: set[int] = set()  # worker threads whose prefetch is full
         self._closing = False
         self.clock = RunClock(trace)  # the run's own time: pauses for the learner left out
         trace.paused_before = self.clock.paused_before
@@ -125,6 +127,21 @@ class Conductor:
             self._busy.discard(thread_ident)
             self._cond.notify_all()
 
+    def hand_off(self, count: int) -> None:
+        """`count` more (or fewer) tasks a free pool thread is to take up: the run waits for it."""
+        with self._cond:
+            self._handed_off += count
+
+    def prefetch_full(self, full: bool | None) -> None:
+        """The calling worker may take nothing now (True: prefetch full) or may; None: an ack."""
+        me = threading.get_ident()
+        with self._cond:
+            self._full -= set(self._full) if full is None else {me}
+            if full:
+                self._full.add(me)
+                self._busy.discard(me)
+            self._cond.notify_all()
+
     def timer_entry_added(self) -> None:
         """A task now waits in a worker's timer; the run is not finished until it fires."""
         with self._cond:
@@ -158,14 +175,6 @@ class Conductor:
                     self._waiters.pop(me, None)
                     self._deadlines.pop(me, None)
                     self._busy.add(me)
-
-    def pauses(self) -> tuple[tuple[float, float], ...]:
-        """The intervals (run-relative seconds) during which the run stood still for the learner."""
-        return self.clock.pauses()
-
-    def paused_seconds(self) -> float:
-        """How long the whole run has stood still at stops, waiting for the learner, so far."""
-        return self.clock.paused_seconds()
 
     @property
     def closing(self) -> bool:
@@ -292,13 +301,13 @@ class Conductor:
         self._cond.notify_all()
 
     def _unsettled(self) -> bool:
-        if self._busy or self._wanting:
+        if self._busy or self._wanting or self._handed_off > 0:
             return True
         if any(ready() for ready in self._waiters.values()):
             return True
         for queue in self._deliverable.values():
             consumers = self._consumers.get(queue, set())
-            if any(thread not in self._held for thread in consumers):
+            if any(thread not in self._held and thread not in self._full for thread in consumers):
                 return True
         return False
 

@@ -29,6 +29,7 @@ from .config import RunConfig, WorkerSpec
 from .errors import SampleError
 from .explain import explain_exception
 from .guard import Guard
+from .pool import RunThreadsPool
 from .recorder import RunRecorder
 from .results import ResultStore
 from .sample import SampleProgram
@@ -133,6 +134,8 @@ class Run:
             result_backend=self.config.result_backend,
             ignore_result=self.config.ignore_result,
             default_queue=self.config.default_queue,
+            acks_late=self.config.acks_late,
+            reject_on_worker_lost=self.config.reject_on_worker_lost,
         )
         self.app = app
         self.recorder.connect()
@@ -175,6 +178,23 @@ class Run:
             if worker.crashed is not None and not self.conductor.closing:
                 self.trace.record("worker", "crashed", summary=explain_exception(worker.crashed))
 
+        def on_pool_thread(name: str) -> None:
+            self.trace.name_thread(threading.get_ident(), name)
+            assert self.app is not None
+            self.app.set_current()
+            stdin.claim_thread()
+            self.conductor.begin_work()
+
+        pool_cls = type(
+            "RunThreadsPool",
+            (RunThreadsPool,),
+            {
+                "worker_name": spec.name,
+                "on_pool_thread": staticmethod(on_pool_thread),
+                "hand_off": staticmethod(self.conductor.hand_off),
+                "finished": staticmethod(self.conductor.end_work),
+            },
+        )
         worker = InThreadWorker(
             self.app,
             name=spec.name,
@@ -182,6 +202,9 @@ class Run:
             timer_cls=timer_cls,
             on_thread_start=on_thread_start,
             on_thread_exit=on_thread_exit,
+            pool=pool_cls if spec.pool == "threads" else spec.pool,
+            concurrency=spec.concurrency,
+            prefetch_multiplier=spec.prefetch_multiplier,
         )
         self.workers.append(worker)
         worker.start()

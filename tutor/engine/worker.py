@@ -25,6 +25,9 @@ class InThreadWorker:
         timer_cls: type[Any],
         on_thread_start: Callable[[InThreadWorker], None],
         on_thread_exit: Callable[[InThreadWorker], None],
+        pool: str | type[Any] = "solo",
+        concurrency: int = 1,
+        prefetch_multiplier: int = 4,
     ) -> None:
         self.app = app
         self.name = name
@@ -38,8 +41,9 @@ class InThreadWorker:
         self.controller = WorkController(
             app=app,
             hostname=f"{name}@tutor",
-            pool="solo",
-            concurrency=1,
+            pool=pool,
+            concurrency=concurrency,
+            prefetch_multiplier=prefetch_multiplier,
             queues=self.queues,
             without_heartbeat=True,
             without_mingle=True,

@@ -104,8 +104,13 @@ class BrokerTap:
         """A worker found nothing to take: it is idle."""
         self.context.conductor.end_work()
 
+    def prefetch_full(self, full: bool) -> None:
+        """A worker is about to poll, its prefetch full (it takes nothing: idle) or not."""
+        self.context.conductor.prefetch_full(full)
+
     def acked(self, delivery_tag: Any, message: Any) -> None:
         """A worker acknowledged a message: the broker forgets it."""
+        self.context.conductor.prefetch_full(None)
         task_id = None
         if message is not None:
             task_id = (message.headers or {}).get("id")
