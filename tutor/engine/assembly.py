@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery.backends.base import DisabledBackend
+from celery.worker import state as worker_state
 
 from .app import iter_task_names
 from .broker import BrokerStore
@@ -141,7 +142,7 @@ class SnapshotReader:
         key = ledger.busy_with.get(worker.name)
         if worker.crashed is not None:
             status = "crashed"
-        elif not worker.alive:
+        elif not worker.alive or worker.stopped:
             status = "stopped"
         elif key is None:
             status = "idle"
@@ -150,6 +151,7 @@ class SnapshotReader:
             started = record is not None and record.executed_by is not None
             status = "executing" if started else "received"
         error = None if worker.crashed is None else explain_exception(worker.crashed)
+        reserved, active = self._requests(worker, ledger)
         return WorkerView(
             name=worker.name,
             queues=tuple(worker.queues),
@@ -157,4 +159,27 @@ class SnapshotReader:
             status=status,
             task_key=key,
             error=error,
+            reserved=reserved,
+            active=active,
+        )
+
+    def _requests(
+        self, worker: InThreadWorker, ledger: LedgerSnapshot
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(reserved, active) task ids of `worker`, read from Celery's worker state (shared by
+        every worker of the process: only this run's app and this worker's hostname count)."""
+        if worker.stopped:  # a lost worker holds nothing (its abandoned thread does not count)
+            return (), ()
+        hostname = worker.controller.hostname
+        app = self._app_ref()
+
+        def ids(requests: Any) -> set[str]:
+            return {str(r.id) for r in list(requests) if r.app is app and r.hostname == hostname}
+
+        active = ids(worker_state.active_requests)
+        reserved = ids(worker_state.reserved_requests) - active
+        order = [record.key for record in ledger.tasks]
+        return (
+            tuple(key for key in order if key in reserved),
+            tuple(key for key in order if key in active),
         )

@@ -46,6 +46,10 @@ class RunThreadsPool(ThreadsTaskPool):  # type: ignore[misc]
                 self._names[me] = f"{self.worker_name}-pool-{next(self._numbers)}"
             return self._names[me]
 
+    def on_stop(self) -> None:
+        """Stop taking tasks; a pool thread held inside a body is not waited for."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
     def on_apply(
         self,
         target: Callable[..., Any],

@@ -34,7 +34,7 @@ from .recorder import RunRecorder
 from .results import ResultStore
 from .sample import SampleProgram
 from .snapshot import Snapshot
-from .stages import CALLER_THREAD, Stage, Stop
+from .stages import CALLER_THREAD, Stage, Stop, worker_of
 from .taps.log import quiet_celery_loggers
 from .timer import RunTimer
 from .worker import InThreadWorker
@@ -259,6 +259,9 @@ class Run:
             return self.snapshots[-1]
         snapshot = self._settled.pop(stop.seq, None) or self.snapshot(stop)
         self.snapshots.append(snapshot)
+        wanted = self.config.stop_worker
+        if wanted and (worker_of(stop.thread), stop.stage.value) == wanted:
+            self.stop_worker(wanted[0])  # every thread is held or idle now
         return snapshot
 
     def _read_settled(self, stops: list[Stop]) -> None:
@@ -281,10 +284,16 @@ class Run:
         return list(self.snapshots)
 
     def stop_worker(self, name: str) -> None:
-        """Stop one worker now (a "what if the worker is down" experiment)."""
+        """Stop one worker now, for real, even while it is held inside a task (a "what if the
+        worker is lost" experiment): its connection closes, so the broker restores the messages
+        it took and did not acknowledge (acks_late); a message acknowledged before its body ran
+        is gone. A thread held in a task of that worker goes no further."""
         for worker in self.workers:
-            if worker.name == name:
-                worker.stop()
+            if worker.name == name and worker.alive and not self._closed:
+                self.recorder.context.lost.add(name)
+                worker.lose()
+                if worker.thread_ident is not None:
+                    self.conductor.stop_consuming(worker.thread_ident)
                 self.trace.record("worker", "stopped", summary=f"{name} was stopped")
 
     def snapshot(self, stop: Stop) -> Snapshot:

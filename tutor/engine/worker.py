@@ -55,6 +55,11 @@ class InThreadWorker:
         self._thread = threading.Thread(target=self._main, name=name, daemon=True)
 
     @property
+    def stopped(self) -> bool:
+        """True once the worker was told to stop (its thread may still be held in a task)."""
+        return self._stopping
+
+    @property
     def alive(self) -> bool:
         """True while the worker's thread runs."""
         return self._thread.is_alive()
@@ -90,3 +95,16 @@ class InThreadWorker:
         finally:
             if join:
                 self._thread.join(STOP_TIMEOUT)
+
+    def lose(self) -> None:
+        """Stop the worker while its thread may be held inside a task, without waiting for that
+        thread, and drop its broker connection (as when a worker's process dies): the broker
+        restores the messages it received and did not acknowledge."""
+        consumer = getattr(self.controller, "consumer", None)
+        connection = getattr(consumer, "connection", None)
+        task_consumer = getattr(consumer, "task_consumer", None)
+        self.stop(join=False)
+        if task_consumer is not None:  # kombu's memory channel does not restore on close
+            task_consumer.channel.qos.restore_unacked()
+        if connection is not None:
+            connection.close()
