@@ -16,6 +16,7 @@ from .conductor import Conductor
 from .config import RunConfig
 from .explain import explain_exception
 from .ledger import Ledger, LedgerSnapshot
+from .records import TaskRecord
 from .results import ResultStore
 from .snapshot import (
     NOT_CONFIGURED,
@@ -28,7 +29,7 @@ from .snapshot import (
     decode_meta,
     task_view,
 )
-from .stages import Stop
+from .stages import Stop, worker_of
 from .trace import Trace
 from .worker import InThreadWorker
 
@@ -166,20 +167,22 @@ class SnapshotReader:
     def _requests(
         self, worker: InThreadWorker, ledger: LedgerSnapshot
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(reserved, active) task ids of `worker`, read from Celery's worker state (shared by
-        every worker of the process: only this run's app and this worker's hostname count)."""
+        """(reserved, active) task ids of `worker`: received (prefetched) and not started yet;
+        running in its pool now (Celery's active requests of this app and worker)."""
         if worker.stopped:  # a lost worker holds nothing (its abandoned thread does not count)
             return (), ()
-        hostname = worker.controller.hostname
-        app = self._app_ref()
+        hostname, app = worker.controller.hostname, self._app_ref()
+        running = [r for r in list(worker_state.active_requests) if r.app is app]
+        active = {str(r.id) for r in running if r.hostname == hostname}
+        busy = {str(r.id) for r in running} | set(ledger.in_timer)
 
-        def ids(requests: Any) -> set[str]:
-            return {str(r.id) for r in list(requests) if r.app is app and r.hostname == hostname}
+        def waits(r: TaskRecord) -> bool:
+            if r.received_by is None or worker_of(r.received_by) != worker.name:
+                return False
+            after = (r.started_at, r.finished_at)
+            return r.key not in busy and all(t is None or t < (r.received_at or 0) for t in after)
 
-        active = ids(worker_state.active_requests)
-        reserved = ids(worker_state.reserved_requests) - active
-        order = [record.key for record in ledger.tasks]
         return (
-            tuple(key for key in order if key in reserved),
-            tuple(key for key in order if key in active),
+            tuple(r.key for r in ledger.tasks if waits(r)),
+            tuple(r.key for r in ledger.tasks if r.key in active),
         )
