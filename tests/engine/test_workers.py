@@ -94,11 +94,11 @@ def _stopped_mid_task(start_run, **config):
     run = start_run(ONE, workers=workers, stop_worker=("worker-1", "executing"), **config)
     executing = run.advance_to(Stage.EXECUTING)
     assert executing.stop.thread == "worker-1"
-    return run, run.run_to_end()
+    return run.run_to_end()
 
 
 def test_a_worker_stopped_mid_task_loses_a_message_acknowledged_early(start_run):
-    run, snapshots = _stopped_mid_task(start_run)
+    snapshots = _stopped_mid_task(start_run)
     final = snapshots[-1]
     assert final.task.state == "STARTED"  # it never finishes
     assert final.queues["celery"] == () and final.unacked == ()
@@ -108,7 +108,7 @@ def test_a_worker_stopped_mid_task_loses_a_message_acknowledged_early(start_run)
 
 
 def test_a_worker_stopped_mid_task_gives_back_an_unacknowledged_message(start_run):
-    run, snapshots = _stopped_mid_task(start_run, acks_late=True, reject_on_worker_lost=True)
+    snapshots = _stopped_mid_task(start_run, acks_late=True, reject_on_worker_lost=True)
     lost_at = next(i for i, s in enumerate(snapshots) if s.stage is Stage.EXECUTING)
     after = snapshots[lost_at + 1 :]
     requeued = next(s for s in after if s.stage is Stage.QUEUED)
@@ -134,3 +134,38 @@ def test_a_threads_worker_stopped_mid_task_redelivers_to_the_other(start_run):
     threads = [s.stop.thread for s in run.run_to_end() if s.stage is Stage.EXECUTING]
     assert threads == ["worker-1-pool-1", "worker-2-pool-1"]
     assert run.snapshots[-1].task.state == "SUCCESS"
+
+
+def test_the_lesson_set_up_maps_to_the_run_config():
+    from types import SimpleNamespace
+
+    import pytest
+    from pydantic import ValidationError
+
+    from tutor.content.models import RunSetup
+    from tutor.player.lesson_run import run_config_for
+
+    setup = RunSetup.model_validate(
+        {
+            "acks_late": True,
+            "reject_on_worker_lost": True,
+            "stop_worker": {"name": "worker-1", "at": "executing"},
+            "workers": [
+                {"name": "worker-1", "pool": "threads", "prefetch_multiplier": 1},
+                {"name": "worker-2", "pool": "threads", "concurrency": 2},
+            ],
+        }
+    )
+    config = run_config_for(SimpleNamespace(id="lost-work"), ONE, setup)
+    assert config.acks_late and config.reject_on_worker_lost
+    assert config.stop_worker == ("worker-1", "executing")
+    assert config.workers == (
+        WorkerSpec("worker-1", ("celery",), "threads", 1, 1),
+        WorkerSpec("worker-2", ("celery",), "threads", 2, 4),
+    )
+    with pytest.raises(ValidationError, match="not one of"):
+        RunSetup.model_validate({"stop_worker": {"name": "worker-9", "at": "executing"}})
+    with pytest.raises(ValidationError):
+        RunSetup.model_validate({"stop_worker": {"name": "worker-1", "at": "exploded"}})
+    with pytest.raises(ValidationError):
+        RunSetup.model_validate({"workers": [{"pool": "prefork"}]})
