@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from tutor.engine import Stage, WorkerSpec
 
 EIGHT = """from celery import shared_task
@@ -139,7 +143,6 @@ def test_a_threads_worker_stopped_mid_task_redelivers_to_the_other(start_run):
 def test_the_lesson_set_up_maps_to_the_run_config():
     from types import SimpleNamespace
 
-    import pytest
     from pydantic import ValidationError
 
     from tutor.content.models import RunSetup
@@ -169,3 +172,26 @@ def test_the_lesson_set_up_maps_to_the_run_config():
         RunSetup.model_validate({"stop_worker": {"name": "worker-1", "at": "exploded"}})
     with pytest.raises(ValidationError):
         RunSetup.model_validate({"workers": [{"pool": "prefork"}]})
+
+
+@pytest.mark.parametrize("pool", ["solo", "threads"])
+@pytest.mark.parametrize("acks_late", [False, True])
+def test_closing_runs_with_pools_and_a_lost_worker_leaves_no_thread(
+    pool, acks_late, thread_baseline
+):
+    from tests.conftest import live_threads_beyond
+    from tutor.engine import Run, RunConfig
+
+    workers = (WorkerSpec(pool=pool), WorkerSpec(name="worker-2", pool=pool))
+    for stop_worker in (None, ("worker-1", "executing")):
+        config = RunConfig(
+            code=EIGHT, workers=workers, acks_late=acks_late, stop_worker=stop_worker
+        )
+        run = Run.start(config)
+        run.advance_to(Stage.EXECUTING)
+        run.advance()
+        run.close()
+    deadline = time.monotonic() + 2  # idle pool threads end on their own after shutdown
+    while live_threads_beyond(thread_baseline) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert live_threads_beyond(thread_baseline) == []
