@@ -118,6 +118,7 @@ def test_a_worker_stopped_mid_task_gives_back_an_unacknowledged_message(start_ru
     requeued = next(s for s in after if s.stage is Stage.QUEUED)
     [message] = requeued.queues["celery"]
     assert message.redelivered and message.id == requeued.task.id
+    assert requeued.stop.thread == "broker" and "redelivered" in requeued.stop.detail
     assert requeued.task.state == "STARTED"
     again = next(s for s in after if s.stage is Stage.EXECUTING)
     assert again.stop.thread == "worker-2"

@@ -289,9 +289,14 @@ class Run:
         it took and did not acknowledge (acks_late); a message acknowledged before its body ran
         is gone. A thread held in a task of that worker goes no further."""
         for worker in self.workers:
-            if worker.name == name and worker.alive and not self._closed:
+            if worker.name == name and worker.alive and not worker.stopped and not self._closed:
                 self.recorder.context.lost.add(name)
-                worker.lose()
+                me, was = threading.get_ident(), self.trace.thread_name()
+                self.trace.name_thread(me, "broker")  # it puts the unacknowledged messages back
+                try:
+                    worker.lose()
+                finally:
+                    self.trace.name_thread(me, was)
                 if worker.thread_ident is not None:
                     self.conductor.stop_consuming(worker.thread_ident)
                 self.trace.record("worker", "stopped", summary=f"{name} was stopped")
