@@ -218,6 +218,8 @@ def build_app(
     result_backend: bool,
     ignore_result: bool,
     default_queue: str,
+    acks_late: bool = False,
+    reject_on_worker_lost: bool = False,
 ) -> RunApp:
     """Create an isolated app: memory broker (this run's store), in-memory or no result backend."""
     app = RunApp(main=name, set_as_current=False, task_cls=GatedTask)
@@ -233,6 +235,8 @@ def build_app(
         result_expires=None,
         task_ignore_result=ignore_result,
         task_track_started=True,
+        task_acks_late=acks_late,
+        task_reject_on_worker_lost=reject_on_worker_lost,
         task_default_queue=default_queue,
         task_store_errors_even_if_ignored=False,
         worker_hijack_root_logger=False,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery.backends.base import DisabledBackend
+from celery.worker import state as worker_state
 
 from .app import iter_task_names
 from .broker import BrokerStore
@@ -15,6 +16,7 @@ from .conductor import Conductor
 from .config import RunConfig
 from .explain import explain_exception
 from .ledger import Ledger, LedgerSnapshot
+from .records import TaskRecord
 from .results import ResultStore
 from .snapshot import (
     NOT_CONFIGURED,
@@ -27,7 +29,7 @@ from .snapshot import (
     decode_meta,
     task_view,
 )
-from .stages import Stop
+from .stages import Stop, worker_of
 from .trace import Trace
 from .worker import InThreadWorker
 
@@ -95,7 +97,7 @@ class SnapshotReader:
             workers=tuple(self._worker_view(worker, ledger) for worker in self._workers),
             backend=backend,
             events=self._trace.events(),
-            pauses=self._conductor.pauses(),
+            pauses=self._conductor.clock.pauses(),
             task_names=tuple(iter_task_names(app)),
             timer=self._timer(ledger),
         )
@@ -141,7 +143,7 @@ class SnapshotReader:
         key = ledger.busy_with.get(worker.name)
         if worker.crashed is not None:
             status = "crashed"
-        elif not worker.alive:
+        elif not worker.alive or worker.stopped:
             status = "stopped"
         elif key is None:
             status = "idle"
@@ -150,6 +152,7 @@ class SnapshotReader:
             started = record is not None and record.executed_by is not None
             status = "executing" if started else "received"
         error = None if worker.crashed is None else explain_exception(worker.crashed)
+        reserved, active = self._requests(worker, ledger)
         return WorkerView(
             name=worker.name,
             queues=tuple(worker.queues),
@@ -157,4 +160,29 @@ class SnapshotReader:
             status=status,
             task_key=key,
             error=error,
+            reserved=reserved,
+            active=active,
+        )
+
+    def _requests(
+        self, worker: InThreadWorker, ledger: LedgerSnapshot
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(reserved, active) task ids of `worker`: received (prefetched) and not started yet;
+        running in its pool now (Celery's active requests of this app and worker)."""
+        if worker.stopped:  # a lost worker holds nothing (its abandoned thread does not count)
+            return (), ()
+        hostname, app = worker.controller.hostname, self._app_ref()
+        running = [r for r in list(worker_state.active_requests) if r.app is app]
+        active = {str(r.id) for r in running if r.hostname == hostname}
+        busy = {str(r.id) for r in running} | set(ledger.in_timer)
+
+        def waits(r: TaskRecord) -> bool:
+            if r.received_by is None or worker_of(r.received_by) != worker.name:
+                return False
+            after = (r.started_at, r.finished_at)
+            return r.key not in busy and all(t is None or t < (r.received_at or 0) for t in after)
+
+        return (
+            tuple(r.key for r in ledger.tasks if waits(r)),
+            tuple(r.key for r in ledger.tasks if r.key in active),
         )

@@ -45,6 +45,9 @@ class BrokerListener(Protocol):
     def acked(self, delivery_tag: Any, message: Any) -> None:
         """A worker acknowledged a delivered message."""
 
+    def prefetch_full(self, full: bool) -> None:
+        """A worker is about to poll: whether it holds as many unacknowledged messages as it may."""
+
 
 class RunQueue:
     """A FIFO of raw messages with its own lock; readable without consuming."""
@@ -173,6 +176,11 @@ class RunChannel(memory.Channel):
             size = len(run_queue.items)
             run_queue.items.clear()
         return size
+
+    def drain_events(self, timeout: Any = None, callback: Any = None) -> Any:
+        """Take the next message; a worker whose prefetch is full takes nothing: it is idle."""
+        self.store.listener.prefetch_full(bool(self._consumers) and not self.qos.can_consume())
+        return super().drain_events(timeout=timeout, callback=callback)
 
     def basic_ack(self, delivery_tag: Any, multiple: bool = False) -> None:
         message = compat.delivered_message(self, delivery_tag)

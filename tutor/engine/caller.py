@@ -172,7 +172,7 @@ class Caller:
             thread=CALLER_THREAD,
             started_at=trace.now(),
         )
-        paused_before = self._conductor.paused_seconds()
+        paused_before = self._conductor.clock.paused_seconds()
         self._ledger.add_call(record)
         trace.record("caller", "call", summary=f"line {statement.line}: {statement.source}")
         outcome: dict[str, Any] = {}
@@ -196,7 +196,7 @@ class Caller:
             record,
             **outcome,
             finished_at=trace.now(),
-            paused_seconds=self._conductor.paused_seconds() - paused_before,
+            paused_seconds=self._conductor.clock.paused_seconds() - paused_before,
         )
         work_ms = (record.work_seconds or 0.0) * 1000
         error = outcome.get("error")

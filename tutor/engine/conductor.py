@@ -6,9 +6,9 @@ reach a stage. A *blocking* stop parks that thread until the stop is granted; a 
 from being taken until the stop is granted. `advance()` grants the current stop, then waits until
 the run has settled (no thread is doing work) and makes the oldest reached stop the current one.
 
-Each stop's snapshot is read when the run first settles after the stop (`on_settled`: every thread
-held or idle, the run's clock still), never after a later stop. Threads moving without a grant (a
-timer entry due, a caller's wait that ended) take turns: one at a time, never during a pause.
+Each stop's snapshot is read when the run first settles after it (every thread held or idle, the
+clock still). Threads moving without a grant (a timer entry due, a caller's wait that ended) take
+turns, never during a pause. A granted message goes to the first free worker that consumes it.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ class Conductor:
         self._deadlines: dict[int, float] = {}
         self._wanting: set[int] = set()
         self._deliverable: dict[str, str] = {}
-        self._consumers: dict[str, set[int]] = {}
+        self._consumers: dict[str, dict[int, None]] = {}  # in the order the workers started
         self._timed = 0
+        self._handed_off, self._full = 0, set[int]()  # see hand_off, prefetch_full
         self._closing = False
         self.clock = RunClock(trace)  # the run's own time: pauses for the learner left out
         trace.paused_before = self.clock.paused_before
@@ -102,9 +103,14 @@ class Conductor:
             self._cond.notify_all()
 
     def may_take(self, message_id: str) -> bool:
-        """Whether a worker may take this message off its queue now."""
+        """Whether the calling worker may take this granted message (no earlier worker is free)."""
         with self._cond:
-            return not self._closing and not self.clock.paused and message_id in self._deliverable
+            if self._closing or self.clock.paused or message_id not in self._deliverable:
+                return False
+            unfree = {*self._held, *self._full, *self._waiters}
+            takers = self._consumers.get(self._deliverable[message_id], {})
+            first = next((t for t in takers if t not in unfree), None)
+            return first in (None, threading.get_ident())
 
     def took(self, message_id: str) -> None:
         """A worker thread took the message: it is busy with it from now on."""
@@ -115,15 +121,29 @@ class Conductor:
     def consume(self, queue: str, thread_ident: int) -> None:
         """Say that a worker thread consumes `queue`, so messages granted there will be taken."""
         with self._cond:
-            self._consumers.setdefault(queue, set()).add(thread_ident)
+            self._consumers.setdefault(queue, {})[thread_ident] = None
 
     def stop_consuming(self, thread_ident: int) -> None:
         """A worker thread stopped: messages granted to its queues will wait there."""
         with self._cond:
             for threads in self._consumers.values():
-                threads.discard(thread_ident)
+                threads.pop(thread_ident, None)
             self._busy.discard(thread_ident)
             self._cond.notify_all()
+
+    def hand_off(self, count: int) -> None:
+        """`count` more (or fewer) tasks a free pool thread is to take up: the run waits for it."""
+        with self._cond:
+            self._handed_off += count
+
+    def prefetch_full(self, full: bool | None) -> None:
+        """The calling worker may take nothing now (True: prefetch full) or may; None: an ack."""
+        with self._cond:
+            self._full -= set(self._full) if full is None else {threading.get_ident()}
+            if full:  # it is idle
+                self._full.add(threading.get_ident())
+                self._busy.discard(threading.get_ident())
+                self._cond.notify_all()
 
     def timer_entry_added(self) -> None:
         """A task now waits in a worker's timer; the run is not finished until it fires."""
@@ -131,8 +151,7 @@ class Conductor:
             self._timed += 1
 
     def timer_entry_fired(self) -> None:
-        """A timer entry fell due in the calling (timer) thread: once it is its turn, it is busy
-        with the task."""
+        """A timer entry fell due in the calling (timer) thread: on its turn, it is busy with it."""
         with self._cond:
             self._take_turn()
             self._timed = max(0, self._timed - 1)
@@ -158,14 +177,6 @@ class Conductor:
                     self._waiters.pop(me, None)
                     self._deadlines.pop(me, None)
                     self._busy.add(me)
-
-    def pauses(self) -> tuple[tuple[float, float], ...]:
-        """The intervals (run-relative seconds) during which the run stood still for the learner."""
-        return self.clock.pauses()
-
-    def paused_seconds(self) -> float:
-        """How long the whole run has stood still at stops, waiting for the learner, so far."""
-        return self.clock.paused_seconds()
 
     @property
     def closing(self) -> bool:
@@ -194,8 +205,7 @@ class Conductor:
     def fail(self, error: EngineError) -> None:
         """The run cannot go on (the sample went past a limit): every advance raises `error`."""
         with self._cond:
-            if self._failure is None:
-                self._failure = error
+            self._failure = self._failure or error
             self._cond.notify_all()
 
     # ----------------------------------------------------------------- the learner's side
@@ -292,13 +302,13 @@ class Conductor:
         self._cond.notify_all()
 
     def _unsettled(self) -> bool:
-        if self._busy or self._wanting:
+        if self._busy or self._wanting or self._handed_off > 0:
             return True
         if any(ready() for ready in self._waiters.values()):
             return True
         for queue in self._deliverable.values():
-            consumers = self._consumers.get(queue, set())
-            if any(thread not in self._held for thread in consumers):
+            consumers = self._consumers.get(queue, {})
+            if any(thread not in self._held and thread not in self._full for thread in consumers):
                 return True
         return False
 

@@ -24,10 +24,15 @@ def default_stage_timeout() -> float:
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    """One worker of a run: its name and the queues it consumes."""
+    """One worker of a run: its name, the queues it consumes and its execution pool."""
 
     name: str = "worker-1"
     queues: tuple[str, ...] = ("celery",)
+    pool: str = "solo"
+    """"solo" runs bodies in the worker's thread (it never reserves ahead); "threads" runs them in
+    pool threads, so the worker fetches (prefetches) while a body runs."""
+    concurrency: int = 1
+    prefetch_multiplier: int = 4
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,13 @@ class RunConfig:
     stage_timeout: float = field(default_factory=default_stage_timeout)
     """Longest `advance()` waits for the run to reach its next stop (a body that loops or sleeps,
     a caller line that blocks) before it raises RunStalled. Default: $TUTOR_STAGE_TIMEOUT, 10 s."""
+    acks_late: bool = False
+    """task_acks_late: acknowledge a message after its body ran (Celery acks before by default)."""
+    reject_on_worker_lost: bool = False
+    """task_reject_on_worker_lost: a late-acked message of a lost worker goes back to its queue."""
+    stop_worker: tuple[str, str] | None = None
+    """(worker name, stage): stop that worker for real when the run first reaches that stage in
+    it (e.g. ("worker-1", "executing"))."""
     max_messages: int = DEFAULT_MAX_MESSAGES
     """Most task messages the run publishes; one more stops the run with SampleError."""
 

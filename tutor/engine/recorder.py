@@ -30,7 +30,7 @@ class RunRecorder:
         self.trace = Trace()
         self.conductor = Conductor(self.trace)
         self.ledger = Ledger()
-        context = TapContext(
+        self.context = context = TapContext(
             self.trace, self.conductor, self.ledger, app_ref, filename, max_messages
         )
         self.broker_tap = BrokerTap(context)

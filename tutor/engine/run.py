@@ -29,11 +29,12 @@ from .config import RunConfig, WorkerSpec
 from .errors import SampleError
 from .explain import explain_exception
 from .guard import Guard
+from .pool import RunThreadsPool
 from .recorder import RunRecorder
 from .results import ResultStore
 from .sample import SampleProgram
 from .snapshot import Snapshot
-from .stages import CALLER_THREAD, Stage, Stop
+from .stages import CALLER_THREAD, Stage, Stop, worker_of
 from .taps.log import quiet_celery_loggers
 from .timer import RunTimer
 from .worker import InThreadWorker
@@ -133,6 +134,8 @@ class Run:
             result_backend=self.config.result_backend,
             ignore_result=self.config.ignore_result,
             default_queue=self.config.default_queue,
+            acks_late=self.config.acks_late,
+            reject_on_worker_lost=self.config.reject_on_worker_lost,
         )
         self.app = app
         self.recorder.connect()
@@ -175,6 +178,23 @@ class Run:
             if worker.crashed is not None and not self.conductor.closing:
                 self.trace.record("worker", "crashed", summary=explain_exception(worker.crashed))
 
+        def on_pool_thread(name: str) -> None:
+            self.trace.name_thread(threading.get_ident(), name)
+            assert self.app is not None
+            self.app.set_current()
+            stdin.claim_thread()
+            self.conductor.begin_work()
+
+        pool_cls = type(
+            "RunThreadsPool",
+            (RunThreadsPool,),
+            {
+                "worker_name": spec.name,
+                "on_pool_thread": staticmethod(on_pool_thread),
+                "hand_off": staticmethod(self.conductor.hand_off),
+                "finished": staticmethod(self.conductor.end_work),
+            },
+        )
         worker = InThreadWorker(
             self.app,
             name=spec.name,
@@ -182,6 +202,9 @@ class Run:
             timer_cls=timer_cls,
             on_thread_start=on_thread_start,
             on_thread_exit=on_thread_exit,
+            pool=pool_cls if spec.pool == "threads" else spec.pool,
+            concurrency=spec.concurrency,
+            prefetch_multiplier=spec.prefetch_multiplier,
         )
         self.workers.append(worker)
         worker.start()
@@ -236,6 +259,9 @@ class Run:
             return self.snapshots[-1]
         snapshot = self._settled.pop(stop.seq, None) or self.snapshot(stop)
         self.snapshots.append(snapshot)
+        wanted = self.config.stop_worker
+        if wanted and (worker_of(stop.thread), stop.stage.value) == wanted:
+            self.stop_worker(wanted[0])  # every thread is held or idle now
         return snapshot
 
     def _read_settled(self, stops: list[Stop]) -> None:
@@ -258,10 +284,21 @@ class Run:
         return list(self.snapshots)
 
     def stop_worker(self, name: str) -> None:
-        """Stop one worker now (a "what if the worker is down" experiment)."""
+        """Stop one worker now, for real, even while it is held inside a task (a "what if the
+        worker is lost" experiment): its connection closes, so the broker restores the messages
+        it took and did not acknowledge (acks_late); a message acknowledged before its body ran
+        is gone. A thread held in a task of that worker goes no further."""
         for worker in self.workers:
-            if worker.name == name:
-                worker.stop()
+            if worker.name == name and worker.alive and not worker.stopped and not self._closed:
+                self.recorder.context.lost.add(name)
+                me, was = threading.get_ident(), self.trace.thread_name()
+                self.trace.name_thread(me, "broker")  # it puts the unacknowledged messages back
+                try:
+                    worker.lose()
+                finally:
+                    self.trace.name_thread(me, was)
+                if worker.thread_ident is not None:
+                    self.conductor.stop_consuming(worker.thread_ident)
                 self.trace.record("worker", "stopped", summary=f"{name} was stopped")
 
     def snapshot(self, stop: Stop) -> Snapshot:

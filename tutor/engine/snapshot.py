@@ -38,6 +38,7 @@ class MessageView(WireMessage):
             headers={key: plain(value) for key, value in wire.headers.items()},
             properties=plain(dict(wire.properties)),
             queue=wire.queue,
+            redelivered=wire.redelivered,
         )
 
 
@@ -148,6 +149,11 @@ class WorkerView:
     """ "idle", "received", "executing", "stopped" or "crashed"."""
     task_key: str | None
     error: str | None = None
+    reserved: tuple[str, ...] = ()
+    """Ids of the tasks it received (prefetched) and has not started: not acknowledged yet
+    (unless the message was acknowledged early), still PENDING."""
+    active: tuple[str, ...] = ()
+    """Ids of the tasks whose body its pool runs now."""
 
 
 @dataclass(frozen=True)

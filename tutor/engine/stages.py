@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -52,3 +53,8 @@ class Stop:
     """The line of the sample code running at this stop, when known."""
     detail: str = ""
     """One sentence saying what just happened, in plain words."""
+
+
+def worker_of(thread: str) -> str:
+    """The worker a thread belongs to: "worker-1" for worker-1, worker-1-timer, worker-1-pool-2."""
+    return re.sub(r"-(timer|pool-\d+)$", "", thread)

@@ -19,6 +19,8 @@ class WireMessage:
     headers: dict[str, Any]
     properties: dict[str, Any]
     queue: str
+    redelivered: bool = False
+    """Put back by the broker after a worker took it and was lost before acknowledging it."""
 
     @property
     def eta(self) -> str | None:
@@ -64,4 +66,5 @@ def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
         headers=headers,
         properties=properties,
         queue=queue,
+        redelivered=bool(raw.get("redelivered")),
     )

@@ -25,6 +25,9 @@ class InThreadWorker:
         timer_cls: type[Any],
         on_thread_start: Callable[[InThreadWorker], None],
         on_thread_exit: Callable[[InThreadWorker], None],
+        pool: str | type[Any] = "solo",
+        concurrency: int = 1,
+        prefetch_multiplier: int = 4,
     ) -> None:
         self.app = app
         self.name = name
@@ -38,8 +41,9 @@ class InThreadWorker:
         self.controller = WorkController(
             app=app,
             hostname=f"{name}@tutor",
-            pool="solo",
-            concurrency=1,
+            pool=pool,
+            concurrency=concurrency,
+            prefetch_multiplier=prefetch_multiplier,
             queues=self.queues,
             without_heartbeat=True,
             without_mingle=True,
@@ -49,6 +53,11 @@ class InThreadWorker:
             ready_callback=lambda *_: self._ready.set(),
         )
         self._thread = threading.Thread(target=self._main, name=name, daemon=True)
+
+    @property
+    def stopped(self) -> bool:
+        """True once the worker was told to stop (its thread may still be held in a task)."""
+        return self._stopping
 
     @property
     def alive(self) -> bool:
@@ -86,3 +95,16 @@ class InThreadWorker:
         finally:
             if join:
                 self._thread.join(STOP_TIMEOUT)
+
+    def lose(self) -> None:
+        """Stop the worker while its thread may be held inside a task, without waiting for that
+        thread, and drop its broker connection (as when a worker's process dies): the broker
+        restores the messages it received and did not acknowledge."""
+        consumer = getattr(self.controller, "consumer", None)
+        connection = getattr(consumer, "connection", None)
+        task_consumer = getattr(consumer, "task_consumer", None)
+        self.stop(join=False)
+        if task_consumer is not None:  # kombu's memory channel does not restore on close
+            task_consumer.channel.qos.restore_unacked()
+        if connection is not None:
+            connection.close()

@@ -123,7 +123,15 @@ def run_config_for(
         filename=where,
         result_backend=setup.result_backend,
         ignore_result=setup.ignore_result,
-        workers=tuple(WorkerSpec(w.name, tuple(w.queues)) for w in setup.workers),
+        workers=tuple(
+            WorkerSpec(w.name, tuple(w.queues), w.pool, w.concurrency, w.prefetch_multiplier)
+            for w in setup.workers
+        ),
+        acks_late=setup.acks_late,
+        reject_on_worker_lost=setup.reject_on_worker_lost,
+        stop_worker=None
+        if setup.stop_worker is None
+        else (setup.stop_worker.name, setup.stop_worker.at.value),
     )
 
 

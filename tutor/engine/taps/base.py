@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..conductor import Conductor
@@ -26,6 +26,8 @@ class TapContext:
     """The name the sample's code is compiled under (to find its lines in frames)."""
     max_messages: int = 100
     """Most task messages the run publishes."""
+    lost: set[str] = field(default_factory=set)
+    """Workers stopped while they ran a task: their task threads go no further."""
 
     @property
     def app(self) -> Any:

@@ -47,7 +47,9 @@ class BrokerTap:
             "broker",
             "put",
             task_id=wire.id,
-            summary=f"message {wire.task}{args_text(wire.args, wire.kwargs)} put in '{queue}'",
+            summary=f"message {wire.task}{args_text(wire.args, wire.kwargs)} "
+            + ("put back (redelivered) in" if wire.redelivered else "put in")
+            + f" '{queue}'",
             data={
                 "queue": queue,
                 "task": wire.task,
@@ -55,13 +57,15 @@ class BrokerTap:
                 "retries": wire.retries,
                 "eta": wire.eta,
                 "expires": plain(wire.headers.get("expires")),
+                "redelivered": wire.redelivered,
             },
         )
         self.context.conductor.gate_message(
             wire.id,
             queue,
             task_name=wire.task,
-            detail=f"the message for {wire.task} waits in queue '{queue}'; no worker has it yet",
+            detail=f"the message for {wire.task} waits in queue '{queue}'; no worker has it yet"
+            + (" (redelivered: a lost worker never acknowledged it)" if wire.redelivered else ""),
         )
 
     def _count(self) -> None:
@@ -104,8 +108,13 @@ class BrokerTap:
         """A worker found nothing to take: it is idle."""
         self.context.conductor.end_work()
 
+    def prefetch_full(self, full: bool) -> None:
+        """A worker is about to poll, its prefetch full (it takes nothing: idle) or not."""
+        self.context.conductor.prefetch_full(full)
+
     def acked(self, delivery_tag: Any, message: Any) -> None:
         """A worker acknowledged a message: the broker forgets it."""
+        self.context.conductor.prefetch_full(None)
         task_id = None
         if message is not None:
             task_id = (message.headers or {}).get("id")

@@ -11,7 +11,7 @@ from typing import Any
 
 from celery import signals
 
-from ..stages import Stage
+from ..stages import Stage, worker_of
 from ..where import sample_traceback
 from .base import TapContext, args_text
 
@@ -107,7 +107,7 @@ class SignalTap:
         context = self.context
         if not context.ours(sender):
             return
-        context.ledger.worker_released(context.trace.thread_name().removesuffix("-timer"), task_id)
+        context.ledger.worker_released(worker_of(context.trace.thread_name()), task_id)
         context.trace.record(
             "signal",
             "task_postrun",
@@ -174,7 +174,7 @@ class SignalTap:
             return
         why = "it expired while it waited" if expired else "it was revoked"
         thread = self.context.trace.thread_name()
-        self.context.ledger.worker_released(thread.removesuffix("-timer"), str(request.id))
+        self.context.ledger.worker_released(worker_of(thread), str(request.id))
         self._stored(
             sender,
             str(request.id),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -15,11 +16,22 @@ from typing import Any
 from celery import Task, states
 from celery.exceptions import Retry
 
+from ..errors import RunClosed
 from ..records import TaskRecord, plain
 from ..snapshot import decode_meta
-from ..stages import CALLER_THREAD, Stage
+from ..stages import CALLER_THREAD, Stage, worker_of
 from ..where import sample_traceback
 from .base import TapContext, args_text
+
+
+def abandon(context: TapContext) -> None:
+    """The calling thread's worker was stopped while it held this task: the thread goes no
+    further (nothing it would do afterwards happens) and waits, idle, for its run to close."""
+    context.conductor.end_work()
+    while not context.conductor.closing:
+        time.sleep(0.02)
+    raise RunClosed("the worker was stopped while it ran this task")
+
 
 META_PREFIX = b"celery-task-meta-"
 
@@ -67,7 +79,7 @@ class TaskTap:
         if direct:
             fields |= {"args": plain(list(args)), "kwargs": plain(dict(kwargs)), "arguments": bound}
         record = context.ledger.update(key, task.name, **fields)
-        context.ledger.worker_holds(thread.removesuffix("-timer"), key, only_known=True)
+        context.ledger.worker_holds(worker_of(thread), key, only_known=True)
         where = "in the caller's own thread" if direct else f"in {thread}"
         context.trace.record(
             "task",
@@ -82,6 +94,8 @@ class TaskTap:
             task_name=task.name,
             detail=f"{task.name}{args_text(args, kwargs)} is running {where}",
         )
+        if not direct and worker_of(thread) in context.lost:
+            abandon(context)
         context.ledger.update(key, started_at=context.trace.now())
 
     def task_returned(self, task: Task, value: Any) -> None:
