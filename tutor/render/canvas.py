@@ -118,7 +118,7 @@ def _state(task: TaskView) -> str:
         return "failed"
     if task.returned or task.outcome == "success":
         return "succeeded"
-    if task.started_at is not None:
+    if task.started_at is not None or task.executed_by is not None:
         return "running"
     return "queued"
 
@@ -163,8 +163,10 @@ def _task_note(task: TaskView) -> str:
         return f"{ran}, returned {task.return_value!r}{by}"
     if task.exception:
         return f"{ran}, raised {task.exception}{by}"
-    if task.started_at is not None:
-        return f"running{by}"
+    if task.started_at is not None or task.executed_by is not None:
+        return f"running with {list(task.args)}{by}"
+    if task.received_by:
+        return f"taken by {task.received_by}, not started yet, args {list(task.args)}"
     return f"message in '{task.queue}', args {list(task.args)}"
 
 
