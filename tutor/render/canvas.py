@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rich.console import Group
 from rich.text import Text
@@ -244,7 +245,7 @@ def canvas_lines(snapshot: Snapshot | None) -> list[str]:
             sig = f"{node.signature.name}({node.signature.args})"
             lines.append(f"node {node.label} {sig}{task_id}: {node.state}, {node.note}.")
         if canvas.kind == "chain":
-            for one, two in zip(nodes, nodes[1:], strict=False):
+            for one, two in pairwise(nodes):
                 lines.append(f"edge {one.label} to {two.label}: the result is passed on.")
         elif canvas.kind == "group":
             for node in nodes:
