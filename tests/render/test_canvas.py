@@ -62,6 +62,13 @@ def test_a_chains_pending_links_ride_in_the_first_message(chain_stops):
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
+def test_the_last_link_rides_in_the_newest_links_message(chain_stops):
+    later = next(s for s in chain_stops if _states(s)[1:] == ["queued", "waiting"])
+    second = graph_nodes(later)[0][1][1].task
+    assert second is not None and second.published_by != "main-app"
+    assert f"rides in message {second.short_id}'s embed.chain" in _text(canvas_graph(later))
+
+
 def test_a_finished_chain_shows_every_real_result(chain_stops):
     final = chain_stops[-1]
     assert _states(final) == ["succeeded"] * 3

@@ -131,23 +131,23 @@ def _matches(signature: Signature, task: TaskView) -> bool:
 def _nodes(canvas: Canvas, tasks: list[TaskView], over: bool, number: int) -> list[Node]:
     nodes: list[Node] = []
     pool = list(tasks)
-    first: TaskView | None = None
+    carrier: TaskView | None = None  # the newest link sent: the later ones ride in its message
     for index, signature in enumerate(canvas.signatures):
         task = next((t for t in pool if _matches(signature, t)), None)
         if canvas.kind == "chain" and task is not None and pool and pool[0] is not task:
             task = None
         if task is not None:
             pool.remove(task)
-        first = first or task
+        carrier = task or carrier
         callback = canvas.kind == "chord" and index == len(canvas.signatures) - 1
         label = f"{canvas.kind}{number}." + ("callback" if callback else str(index + 1))
         if task is not None:
             state, note = _state(task), _task_note(task)
         elif over:
             state, note = "never ran", "no message was ever sent for it"
-        elif canvas.kind == "chain" and first is not None:
+        elif canvas.kind == "chain" and carrier is not None:
             state = "waiting"
-            note = f"rides in message {first.short_id}'s embed.chain, not a task yet"
+            note = f"rides in message {carrier.short_id}'s embed.chain, not a task yet"
         elif callback:
             state, note = "waiting", "rides with the header (chord callback), not a task yet"
         else:
