@@ -95,3 +95,13 @@ def test_the_quiz_is_graded_by_what_the_run_showed():
     assert answers[1][0].startswith("B ([4, 4]")
     assert answers[2][0].startswith("C (4")
     assert answers[3][0].startswith("B ([[2, 4, 6, 8]]")
+
+
+def test_get_inside_a_task_holding_the_only_worker_times_out():
+    outcome = run_variant(LESSON, "get-inside")
+    outer, inner = outcome.snapshot.tasks
+    assert outer.name == "tasks.add_then_double" and outer.state == "FAILURE"
+    assert outer.exception is not None and outer.exception.startswith("TimeoutError")
+    # the task it waited for ran only once the worker was free again
+    assert inner.return_value == 4 and inner.started_at is not None
+    assert outer.finished_at is not None and inner.started_at >= outer.finished_at
