@@ -201,6 +201,8 @@ def _node_text(node: Node, prefix: str) -> Text:
 
 
 def _edge(kind: str, node: Node, nodes: list[Node]) -> str:
+    if kind == "chain" and node.state == "failed":
+        return "│  it raised: the next link is never sent"
     if kind == "chain":
         return "│  its result becomes the first argument of the next link"
     if kind == "chord" and node is nodes[-1]:

@@ -87,6 +87,8 @@ def key_moment(
         if played is not None:
             parts.extend(Padding(part, (0, 0, 0, 3)) for part in variant_steps(played))
         parts.append(Padding(variant_outcome(final), (0, 0, 0, 3)))
+        if uses_canvas(final):
+            parts.append(Padding(canvas_graph(final), (0, 0, 0, 3)))
     return Group(*parts)
 
 
