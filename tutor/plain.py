@@ -13,7 +13,7 @@ from .engine import EngineError
 from .player.lesson_run import LessonMismatch, LessonRun
 from .player.quiz import real_answers
 from .player.whatif import run_key_moment_variants
-from .render.narrate import sentence
+from .render.narrate import canvas_narration, sentence
 from .render.page import lesson_page, quiz_section
 
 
@@ -47,10 +47,14 @@ def narrate_lesson(lesson: Lesson, out: TextIO) -> int:
     print(f"Lesson {lesson.id}: {lesson.title}.", file=out)
     try:
         with LessonRun(lesson) as lesson_run:
+            previous = None
             while not lesson_run.steps_complete:
                 result = lesson_run.next_step()
                 for snapshot in result.stops:
                     print(sentence(snapshot), file=out, flush=True)
+                    for line in canvas_narration(previous, snapshot):
+                        print(line, file=out, flush=True)
+                    previous = snapshot
                 print(
                     f"Step {result.index} of {len(lesson.steps)}: {result.action}. "
                     f"{result.evaluation}. {result.result}.",

@@ -44,7 +44,7 @@ async def test_every_lesson_can_be_pressed_through_to_its_end(lesson_id):
         ):
             await press_and_settle(pilot, "right")
             presses += 1
-            assert presses < 40
+            assert presses < 100  # the canvas lesson has about 70 stops
         assert screen.failure is None
         assert screen.steps_shown == len(screen.lesson.steps)
         table = text_of(screen.query_one("#table"))

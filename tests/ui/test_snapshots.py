@@ -35,8 +35,8 @@ def _to_stage(presses: int):
 
 
 def test_home_screen(snap_compare):
-    """The lesson list with its markers (six lessons since the course grew: results, failure,
-    retry and scheduling follow the first two)."""
+    """The lesson list with its markers (seven lessons since the course grew: results, failure,
+    retry, scheduling and canvas follow the first two)."""
 
     async def run_before(pilot) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine import Snapshot, Stage
+from .canvas import canvas_lines
 
 
 def sentence(snapshot: Snapshot) -> str:
@@ -18,3 +19,16 @@ def sentence(snapshot: Snapshot) -> str:
         facts.append(f"task state {snapshot.task.state}")
     detail = stop.detail.rstrip(".") or str(stop.stage)
     return f"At {at_ms:.1f} ms, {stop.stage}{where}: {detail}; {', '.join(facts)}."
+
+
+def canvas_narration(previous: Snapshot | None, snapshot: Snapshot) -> list[str]:
+    """The canvas graph's text form where it changed since the previous stop: the whole of it the
+    first time it appears, then only its lines that are new (one line per node and edge)."""
+    now = canvas_lines(snapshot)
+    before = canvas_lines(previous)
+    if now == before:
+        return []
+    if not before:
+        return ["Canvas graph:", *(f"  {line}" for line in now)]
+    seen = set(before)
+    return ["Canvas graph changed:", *(f"  {line}" for line in now if line not in seen)]

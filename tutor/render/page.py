@@ -14,6 +14,7 @@ from ..engine import Snapshot, Stage, TaskView
 from ..player.lesson_run import LessonRun
 from ..player.quiz import shown_order
 from ..player.whatif import VariantOutcome
+from .canvas import canvas_graph, graph_nodes, uses_canvas
 from .flow import flow_diagram
 from .hood import under_the_hood
 from .sample import sample_code
@@ -86,6 +87,8 @@ def key_moment(
         if played is not None:
             parts.extend(Padding(part, (0, 0, 0, 3)) for part in variant_steps(played))
         parts.append(Padding(variant_outcome(final), (0, 0, 0, 3)))
+        if uses_canvas(final):
+            parts.append(Padding(canvas_graph(final), (0, 0, 0, 3)))
     return Group(*parts)
 
 
@@ -139,6 +142,23 @@ def _queued_snapshot(lesson_run: LessonRun) -> Snapshot | None:
     return None
 
 
+def _canvas_section(lesson_run: LessonRun, final: Snapshot | None) -> Iterator[RenderableType]:
+    first = next(
+        (
+            snapshot
+            for result in lesson_run.results
+            for snapshot in result.stops
+            if any(node.state == "waiting" for _, nodes in graph_nodes(snapshot) for node in nodes)
+        ),
+        None,
+    )
+    if first is not None:
+        yield Text(f"Canvas graph at stop {first.stop.seq} ({first.stage}):", style="bold")
+        yield canvas_graph(first)
+    yield Text("Canvas graph at the end (every node's real final state):", style="bold")
+    yield canvas_graph(final)
+
+
 def lesson_page(
     lesson_run: LessonRun,
     quiz: Quiz | None,
@@ -179,6 +199,8 @@ def lesson_page(
         yield under_the_hood(queued)
     yield Text("At the end:", style="bold")
     yield under_the_hood(final)
+    if uses_canvas(final):
+        yield from _canvas_section(lesson_run, final)
     yield Text("Timeline (real time, pauses for the learner removed):", style="bold")
     yield timeline(final)
     yield _heading("Full Transcript")

@@ -1,4 +1,4 @@
-"""The lesson's panels as one widget: sample, flow, timeline, table, tracker, under the hood.
+"""The lesson's panels as one widget: sample, flow, timeline, table, canvas, tracker, hood.
 
 Set `view` (the run and the stop on screen) and each panel draws again only if what it shows
 changed. The full layout is the lesson screen's; `presenter=True` keeps the three panels an
@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from ...content.models import Lesson
 from ...player.navigator import View
+from ...render.canvas import canvas_graph, uses_canvas
 from ...render.flow import flow_diagram
 from ...render.hood import under_the_hood
 from ...render.sample import current_line, sample_code
@@ -52,8 +53,10 @@ class LessonPanels(Widget):
         flow = Panel(f"Concept flow - {lesson.title}", self._draw_flow, id="flow")
         table = Panel("Execution table", self._draw_table, id="table")
         hood = Panel("Under the hood", self._draw_hood, id="hood")
+        canvas = Panel("Canvas: chains, groups and chords", self._draw_canvas, id="canvas")
+        canvas.display = False
         if self.presenter:
-            yield from (flow, table, hood)
+            yield from (flow, table, canvas, hood)
             return
         with Horizontal(classes="row", id="top-row"):
             yield Panel("Execution sample", self._draw_sample, id="sample")
@@ -63,6 +66,7 @@ class LessonPanels(Widget):
                     "Timeline: the main app and the worker", self._draw_timeline, id="timeline"
                 )
         yield table
+        yield canvas
         with Horizontal(classes="row"):
             yield Panel("Variable tracker", self._draw_tracker, id="tracker")
             yield hood
@@ -104,6 +108,10 @@ class LessonPanels(Widget):
             parts["sample"] = (code, current_line(code, snapshot))
             parts["timeline"] = (snapshot, width)
             parts["tracker"] = (view.lesson_run, view.steps_shown)
+        canvas = self.query_one("#canvas", Panel)
+        canvas.display = uses_canvas(snapshot)
+        if canvas.display:
+            parts["canvas"] = snapshot
         for panel_id, data in parts.items():
             self.query_one(f"#{panel_id}", Panel).data = data
 
@@ -125,6 +133,9 @@ class LessonPanels(Widget):
         if lesson_run is None:
             return Text("starting a real Celery app…", style="dim")
         return variable_tracker(lesson_run, steps)
+
+    def _draw_canvas(self, snapshot: Any) -> RenderableType:
+        return canvas_graph(snapshot)
 
     def _draw_hood(self, snapshot: Any) -> RenderableType:
         return under_the_hood(snapshot, boxed=False)
