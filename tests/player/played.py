@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+
 from tutor.content.models import Lesson
 from tutor.player.lesson_run import LessonRun, StepResult
 
@@ -18,3 +22,10 @@ def play_lesson(lesson: Lesson) -> tuple[list[StepResult], dict[str, list[str]]]
             for variable in lesson.variables
         }
     return results, tracker
+
+
+def plain_text(renderable: object) -> str:
+    """What the learner reads: the renderable printed without colour, wide enough not to wrap."""
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()

@@ -4,13 +4,10 @@ a worker with the list of results), and the what-ifs show the failures for real.
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 
+from tests.player.played import plain_text, play_lesson
 from tutor.content.loader import load_course
-from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers
 from tutor.player.whatif import has_steps, run_variant
 from tutor.render.canvas import canvas_graph, graph_nodes
@@ -20,21 +17,9 @@ COURSE = load_course()
 LESSON = COURSE.lesson("canvas")
 
 
-def plain_text(renderable) -> str:
-    console = Console(file=io.StringIO(), width=200, color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()
-
-
 @pytest.fixture(scope="module")
 def played():
-    with LessonRun(LESSON) as lesson_run:
-        results = lesson_run.play_all()
-        tracker = {
-            v.name: [lesson_run.tracker_value(v.name, c.after_step) for c in LESSON.tracker]
-            for v in LESSON.variables
-        }
-        yield results, tracker
+    return play_lesson(LESSON)
 
 
 def test_a_chain_sends_one_message_and_its_links_wait_inside_it(played):

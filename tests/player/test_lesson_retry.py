@@ -9,12 +9,9 @@ through RETRY; max_retries stops it, and the never-recovering what-if plays that
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 
-from tests.player.played import play_lesson
+from tests.player.played import plain_text, play_lesson
 from tutor.content.loader import load_course
 from tutor.engine import Stage
 from tutor.player.lesson_run import LessonRun
@@ -25,13 +22,6 @@ from tutor.render.page import variant_outcome
 
 COURSE = load_course()
 LESSON = COURSE.lesson("retry")
-
-
-def plain_text(renderable) -> str:
-    """What the learner reads: the renderable printed without colour, wide enough not to wrap."""
-    console = Console(file=io.StringIO(), width=200, color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()
 
 
 @pytest.fixture(scope="module")
