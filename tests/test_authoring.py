@@ -83,7 +83,7 @@ def test_check_names_the_file_and_field_of_a_prediction_nobody_can_answer(tmp_pa
     quiz.write_text(
         quiz.read_text().replace('{ key = "B", text = "1" }', '{ key = "B", text = "7" }')
     )
-    code, out, err = _run("check", "--content", str(course))
+    code, out, err = _run("check", "delay", "--content", str(course))
     assert code == 1
     assert "✘ quizzes/delay.toml: questions[0].choices: the real run gives '1'" in out
     assert "tutor: 1 problem(s) in 1 part(s) of the course" in err
