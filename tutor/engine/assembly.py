@@ -53,7 +53,8 @@ class SnapshotReader:
         workers: Sequence[InThreadWorker],
         caller: Caller,
     ) -> None:
-        self._config = config
+        self.config = config
+        """The run's configuration (an adopted app's settings replace it once adopted)."""
         self._app_ref = app_ref
         self._broker = broker
         self._results = results
@@ -131,13 +132,13 @@ class SnapshotReader:
             return f"unreadable ({type(exc).__name__})"
 
     def _backend_view(self) -> BackendView:
-        if not self._config.result_backend:
-            return BackendView(NOT_CONFIGURED, self._config.ignore_result, ())
+        if not self.config.result_backend:
+            return BackendView(NOT_CONFIGURED, self.config.ignore_result, ())
         entries = []
         for key, value in self._results.items():
             text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
             entries.append((text, decode_meta(value)))
-        return BackendView("in-memory", self._config.ignore_result, tuple(entries))
+        return BackendView("in-memory", self.config.ignore_result, tuple(entries))
 
     def _worker_view(self, worker: InThreadWorker, ledger: LedgerSnapshot) -> WorkerView:
         key = ledger.busy_with.get(worker.name)
