@@ -64,9 +64,12 @@ def trace(
 
     try:
         source = read_source(file, calls)
+        from rich.console import Console
+
         from ..player.trace_lesson import trace_lesson, trace_quiz, trace_run
 
-        traced = trace_run(source)
+        with Console(file=streams().err).status(f"Tracing {file} on a real Celery app…"):
+            traced = trace_run(source)
     except TraceInputError as exc:
         raise TutorError(str(exc), exc.code) from None
     except EngineError as exc:
