@@ -72,6 +72,7 @@ def test_plain_shows_their_task_return_42_and_success_without_touching_their_bro
     port = listening.getsockname()[1]
     assert f"broker_url redis://127.0.0.1:{port}/0" in out  # named as replaced, never contacted
     assert "replaced, never contacted" in out
+    assert "Your app's settings: replaced by the tutor's in-memory broker" in out  # the hood
     assert not connected(listening)
 
 

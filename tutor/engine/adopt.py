@@ -196,6 +196,10 @@ def take_over(run: Run, namespace: dict[str, Any]) -> Celery:
         workers=tuple(replace(spec, queues=adoption.queues) for spec in run.config.workers),
     )
     run.caller.default_queue = adoption.queues[0]
+    run.reader.app_settings = tuple(
+        [(n, v, "replaced") for n, v in adoption.replaced]
+        + [(n, v, "kept") for n, v in adoption.kept]
+    )
     return adoption.app
 
 

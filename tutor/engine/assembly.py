@@ -54,6 +54,8 @@ class SnapshotReader:
         caller: Caller,
     ) -> None:
         self.config = config
+        self.app_settings: tuple[tuple[str, str, str], ...] = ()
+        """A traced module's app settings (set when the run adopts that app)."""
         """The run's configuration (an adopted app's settings replace it once adopted)."""
         self._app_ref = app_ref
         self._broker = broker
@@ -101,6 +103,7 @@ class SnapshotReader:
             pauses=self._conductor.clock.pauses(),
             task_names=tuple(iter_task_names(app)),
             timer=self._timer(ledger),
+            app_settings=self.app_settings,
         )
 
     def _timer(self, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:
