@@ -112,12 +112,12 @@ def _open_screen(lesson: object) -> int:
     from ..content.errors import CONTENT_ENV
     from ..content.models import Lesson
     from ..launch import open_store
-    from ..player.trace_export import write_lesson
-    from ..player.trace_lesson import trace_quiz
+    from ..player.trace_export import lesson_toml
 
     assert isinstance(lesson, Lesson)
     with tempfile.TemporaryDirectory(prefix="tutor-trace-") as folder:
-        written, _ = write_lesson(lesson, trace_quiz(lesson), Path(folder) / f"{lesson.id}.toml")
+        written = Path(folder) / f"{lesson.id}.toml"  # no quiz: the stub is for --export-lesson
+        written.write_text(lesson_toml(lesson), encoding="utf-8")
         before = os.environ.get(CONTENT_ENV)
         os.environ[CONTENT_ENV] = str(written)
         try:
