@@ -186,6 +186,22 @@ def test_bad_input_is_one_line_and_a_status(tmp_path, monkeypatch, files, argv, 
     assert "Traceback" not in err and out == ""
 
 
+def test_a_file_whose_tasks_all_live_in_a_sibling_says_which_module_to_trace(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mytasks.py").write_text(
+        "from celery import shared_task\n\n@shared_task\ndef add(x, y):\n    return x + y\n"
+    )
+    (tmp_path / "main.py").write_text(
+        'from mytasks import add\n\nif __name__ == "__main__":\n    add.delay(1, 2)\n'
+    )
+    code, out, err = tutor("trace", "main.py", "--plain")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        "tutor: main.py: cannot be played as a lesson (the code defines no task: decorate a "
+        "function with @shared_task or @app.task); trace the module that defines the tasks"
+    )
+
+
 def test_help_says_what_trace_does(capsys):
     try:
         main(["trace", "--help"], io.StringIO(), io.StringIO())

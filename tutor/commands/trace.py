@@ -76,8 +76,17 @@ def trace(
         said = str(exc).replace(str(source.path), file)
         said = said.replace("the sample defines no task", "it defines no Celery task")
         raise TutorError(said, EXIT_FAILED) from None
-    lesson_id = _lesson_id(export_lesson)
-    lesson = trace_lesson(traced, lesson_id)
+    from pydantic import ValidationError
+
+    try:
+        lesson = trace_lesson(traced, _lesson_id(export_lesson))
+    except ValidationError as exc:
+        said = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise TutorError(
+            f"{file}: cannot be played as a lesson ({said}); trace the module that defines "
+            "the tasks",
+            EXIT_FAILED,
+        ) from None
     out, err = streams().out, streams().err
     if export_lesson is not None:
         from ..player.trace_export import write_lesson
