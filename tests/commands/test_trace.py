@@ -202,6 +202,16 @@ def test_a_file_whose_tasks_all_live_in_a_sibling_says_which_module_to_trace(tmp
     )
 
 
+def test_an_export_that_cannot_be_written_is_one_line(tasks_py):
+    code, _, err = tutor(
+        "trace", "tasks.py", "--call", "mul.delay(6, 7)", "--export-lesson", "no/such/folder/x.toml"
+    )
+    assert code == 1 and err.startswith("tutor: --export-lesson no/such/folder/x.toml: cannot be")
+    code, _, err = tutor("trace", "tasks.py", "--export-lesson", "tasks.py")
+    assert code == 2 and "must end in .toml" in err
+    assert "from celery import" in tasks_py.read_text()  # their file untouched
+
+
 def test_help_says_what_trace_does(capsys):
     try:
         main(["trace", "--help"], io.StringIO(), io.StringIO())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -62,6 +63,8 @@ def trace(
     from ..engine import EngineError
     from ..player.trace_source import TraceInputError, read_source
 
+    if export_lesson is not None and export_lesson.suffix != ".toml":
+        raise TutorError(f"--export-lesson {export_lesson}: the lesson file must end in .toml", 2)
     try:
         source = read_source(file, calls)
         from rich.console import Console
@@ -91,9 +94,14 @@ def trace(
     if export_lesson is not None:
         from ..player.trace_export import write_lesson
 
-        written = write_lesson(lesson, trace_quiz(lesson), export_lesson)
+        try:
+            written = write_lesson(lesson, trace_quiz(lesson), export_lesson)
+        except OSError as exc:
+            raise TutorError(
+                f"--export-lesson {export_lesson}: cannot be written ({exc})"
+            ) from None
         print(f"wrote {written[0]} and {written[1]}", file=out)
-        print(f"next: tutor check --content {written[0]}", file=out)
+        print(f"next: tutor check --content {shlex.quote(str(written[0]))}", file=out)
         if not (plain or narrate):
             return EXIT_OK
     if narrate:
