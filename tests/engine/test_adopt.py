@@ -169,3 +169,19 @@ def test_a_plain_sample_is_not_adopted(start_run):
 def test_run_config_defaults_leave_module_mode_off():
     config = RunConfig(code="x = 1")
     assert config.traced is False and config.search_path is None
+
+
+def test_a_configuration_that_cannot_load_is_a_sample_error(start_run, tmp_path):
+    code = """from celery import Celery
+app = Celery("proj")
+app.config_from_object("no_such_config_module")
+
+@app.task
+def f():
+    return 1
+
+if __name__ == "__main__":
+    f.delay()
+"""
+    with pytest.raises(SampleError, match="configuration of Celery app 'proj' cannot be loaded"):
+        traced(start_run, tmp_path, code)

@@ -26,6 +26,7 @@ from .. import compat
 from .app import GatedTask, RunApp, RunHooks, run_settings
 from .errors import SampleError
 from .results import ResultStore
+from .where import exception_text
 
 if TYPE_CHECKING:
     from .run import Run
@@ -179,12 +180,19 @@ def take_over(run: Run, namespace: dict[str, Any]) -> Celery:
     theirs = find_app(namespace, run.siblings.modules())
     if theirs is None:
         return run.app
-    adoption = adopt_app(
-        theirs,
-        owned=run_settings(run.broker, True),
-        results=run.results,
-        hooks=run.recorder.task_tap,
-    )
+    try:
+        adoption = adopt_app(
+            theirs,
+            owned=run_settings(run.broker, True),
+            results=run.results,
+            hooks=run.recorder.task_tap,
+        )
+    except Exception as exc:  # their configuration, loaded only now (config_from_object...)
+        raise SampleError(
+            f"{run.config.filename}: the configuration of Celery app {theirs.main!r} cannot be "
+            f"loaded: {exception_text(exc)}",
+            error=exception_text(exc),
+        ) from exc
     run.app.close()
     compat.forget_app(run.app)
     run.app, run.adoption = adoption.app, adoption
