@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tutor.cli import main
+from tutor.content.errors import CONTENT_ENV
 
 MUL = """from celery import Celery, chain
 
@@ -57,6 +58,7 @@ def connected(server: socket.socket) -> bool:
 def tasks_py(tmp_path, listening, monkeypatch) -> Path:
     """A tasks.py whose broker and backend point at the listening port, in an empty folder."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(CONTENT_ENV, "")  # `tutor check --content` sets it: undone after the test
     path = tmp_path / "tasks.py"
     path.write_text(MUL.format(port=listening.getsockname()[1]), encoding="utf-8")
     return path
