@@ -185,3 +185,35 @@ if __name__ == "__main__":
 """
     with pytest.raises(SampleError, match="configuration of Celery app 'proj' cannot be loaded"):
         traced(start_run, tmp_path, code)
+
+
+def test_their_serializer_default_queue_and_annotations_are_kept_and_shown(start_run, tmp_path):
+    code = """from celery import Celery
+
+app = Celery("proj", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/1")
+app.conf.update(
+    task_serializer="pickle",
+    result_serializer="pickle",
+    accept_content=["pickle"],
+    task_default_queue="jobs",
+    task_annotations={"tasks.mul": {"rate_limit": "100/s"}},
+)
+
+@app.task
+def mul(x, y):
+    return x * y
+
+if __name__ == "__main__":
+    mul.delay(6, 7)
+"""
+    run = traced(start_run, tmp_path, code)
+    queued = run.advance_to(Stage.QUEUED)
+    [message] = queued.queues["jobs"]
+    assert message.args == (6, 7)  # read from Celery's argsrepr: the body is a pickle
+    final = run.run_to_end()[-1]
+    assert final.workers[0].queues == ("jobs",)
+    [(_, meta)] = final.backend.entries
+    assert meta["status"] == "SUCCESS" and meta["result"] == 42  # decoded with their serializer
+    kept = {name for name, _, how in final.app_settings if how == "kept"}
+    assert {"task_serializer", "task_default_queue", "task_annotations"} <= kept
+    assert run.app is not None and run.app.tasks["tasks.mul"].rate_limit == "100/s"

@@ -16,7 +16,7 @@ from .conductor import Conductor
 from .config import RunConfig
 from .explain import explain_exception
 from .ledger import Ledger, LedgerSnapshot
-from .records import TaskRecord
+from .records import TaskRecord, plain
 from .results import ResultStore
 from .snapshot import (
     NOT_CONFIGURED,
@@ -140,8 +140,18 @@ class SnapshotReader:
         entries = []
         for key, value in self._results.items():
             text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
-            entries.append((text, decode_meta(value)))
+            meta = decode_meta(value)
+            if "raw" in meta:  # not JSON: the app's own result serializer (pickle, msgpack...)
+                meta = self._decoded(value) or meta
+            entries.append((text, meta))
         return BackendView("in-memory", self.config.ignore_result, tuple(entries))
+
+    def _decoded(self, value: Any) -> dict[str, Any] | None:
+        try:
+            meta = self._app_ref().backend.decode(value)
+        except Exception:
+            return None
+        return {str(k): plain(v) for k, v in meta.items()} if isinstance(meta, dict) else None
 
     def _worker_view(self, worker: InThreadWorker, ledger: LedgerSnapshot) -> WorkerView:
         key = ledger.busy_with.get(worker.name)
