@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import make_app, press_and_settle, ready, text_of
+from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.engine import Stage
 from tutor.player.trace_export import write_lesson
@@ -58,3 +58,24 @@ async def test_a_chain_of_their_tasks_shows_the_canvas_panel(tmp_path):
         assert canvas.display
         drawn = text_of(canvas)
         assert "mul(6, 7)" in drawn and "add(8)" in drawn and "succeeded" in drawn
+
+
+async def test_a_long_task_shows_its_elapsed_time_and_q_quits(tmp_path):
+    (tmp_path / "slow.py").write_text(
+        "import time\nfrom celery import shared_task\n\n\n@shared_task\ndef crunch(n):\n"
+        "    time.sleep(n)\n    return n\n"
+    )
+    lesson = trace_lesson(trace_run(read_source(str(tmp_path / "slow.py"), ["crunch.delay(1.5)"])))
+    written, _ = write_lesson(lesson, trace_quiz(lesson), tmp_path / f"{lesson.id}.toml")
+    app = make_app(load_course(written), lesson.id)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        while screen.snapshot is None or screen.snapshot.stage is not Stage.EXECUTING:
+            await press_and_settle(pilot, "right")
+        run = screen.lesson_run.run
+        await pilot.press("right")  # the body sleeps for real: the run is busy meanwhile
+        status = screen.query_one("#status")
+        await wait_until(pilot, lambda: "s so far" in text_of(status))
+        assert "q quits at once" in text_of(status)
+        await pilot.press("q")
+    assert run.conductor.closing
