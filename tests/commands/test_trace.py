@@ -174,8 +174,25 @@ def test_export_writes_a_lesson_and_quiz_that_tutor_check_accepts(tasks_py, list
             't.py has no if __name__ == "__main__": block',
             2,
         ),
+        (
+            {"w.py": MUL.format(port=1) + '\nif __name__ == "__main__":\n    app.start()\n'},
+            ["w.py"],
+            'w.py: its if __name__ == "__main__": block starts a Celery worker (line 17: '
+            "app.start())",
+            2,
+        ),
     ],
-    ids=["missing", "syntax", "import", "no-task", "sys-exit", "unknown", "bad-call", "no-main"],
+    ids=[
+        "missing",
+        "syntax",
+        "import",
+        "no-task",
+        "sys-exit",
+        "unknown",
+        "bad-call",
+        "no-main",
+        "starts-worker",
+    ],
 )
 def test_bad_input_is_one_line_and_a_status(tmp_path, monkeypatch, files, argv, said, status):
     monkeypatch.chdir(tmp_path)

@@ -76,11 +76,41 @@ def read_source(file: str, calls: Sequence[str]) -> TraceSource:
         )
     lines = text.splitlines()
     guard = guards[-1]
+    starts = _starts_a_worker(tree, guard)
+    if starts is not None:
+        raise TraceInputError(
+            f"{file}: its {MAIN_LINE} block starts a Celery worker (line {starts.lineno}: "
+            f"{ast.unparse(starts)}); the tutor runs the workers itself: say what to call, "
+            "e.g. --call 'add.delay(2, 3)'",
+            EXIT_USAGE,
+        )
     found = tuple(
         textwrap.dedent("\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno]))
         for node in guard.body  # type: ignore[attr-defined]
     )
     return TraceSource(path.resolve(), text, found, False)
+
+
+def _starts_a_worker(tree: ast.Module, guard: ast.stmt) -> ast.Call | None:
+    """The call in `guard` that starts a worker or Celery's command line (`app.worker_main()`,
+    `app.start()` on an app the module creates), if any."""
+    apps = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", getattr(node.value.func, "attr", "")) == "Celery"
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(guard):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if node.func.attr == "worker_main" or (
+                node.func.attr == "start" and isinstance(owner, ast.Name) and owner.id in apps
+            ):
+                return node
+    return None
 
 
 def _check_call(call: str) -> None:
