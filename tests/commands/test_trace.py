@@ -177,7 +177,7 @@ def test_export_writes_a_lesson_and_quiz_that_tutor_check_accepts(tasks_py, list
         (
             {"w.py": MUL.format(port=1) + '\nif __name__ == "__main__":\n    app.start()\n'},
             ["w.py"],
-            'w.py: its if __name__ == "__main__": block starts a Celery worker (line 17: '
+            'w.py: its if __name__ == "__main__": block starts a Celery worker (line 16: '
             "app.start())",
             2,
         ),
