@@ -25,6 +25,7 @@ def _imported_after(statement: str) -> set[str]:
         "tutor.engine.caller",
         "tutor.engine.ledger",
         "tutor.engine.taps",
+        "tutor.engine.adopt",
     ],
 )
 def test_engine_modules_import_neither_textual_nor_rich(module):
@@ -41,6 +42,7 @@ def test_engine_modules_import_neither_textual_nor_rich(module):
         "tutor.engine.protocol",
         "tutor.engine.snapshot",
         "tutor.engine.stages",
+        "tutor.player.trace_source",
     ],
 )
 def test_light_modules_import_neither_celery_nor_the_ui(module):
@@ -95,6 +97,16 @@ def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
     assert "click" not in imported  # plain `tutor` opens the first screen without parsing
 
 
-@pytest.mark.parametrize("module", ["tutor.render.page", "tutor.player.lesson_run", "tutor.plain"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "tutor.render.page",
+        "tutor.player.lesson_run",
+        "tutor.plain",
+        "tutor.player.trace_lesson",
+        "tutor.player.trace_export",
+        "tutor.commands.trace",
+    ],
+)
 def test_only_the_ui_package_imports_textual(module):
     assert "textual" not in _imported_after(f"import {module}")

@@ -25,6 +25,7 @@ from .authoring import check, new, schema
 from .lessons import home, list_lessons, quiz, run
 from .progress import progress
 from .teaching import demo, notes, serve
+from .trace import trace
 
 __all__ = ["cli", "run_cli"]
 
@@ -49,6 +50,7 @@ examples:
   tutor new my-lesson --content ~/course    write a lesson that plays as it is
   tutor check --content ~/course            replay a whole course on real Celery
   tutor run my-lesson.toml --plain          play one lesson file
+  tutor trace tasks.py --call 'add.delay(2, 3)'   your own tasks, stage by stage
 """
 
 
@@ -123,7 +125,20 @@ def cli(ctx: click.Context, data_dir: Path | None, learner: str | None) -> int |
     return None
 
 
-for command in (list_lessons, run, home, quiz, progress, demo, notes, serve, check, new, schema):
+for command in (
+    list_lessons,
+    run,
+    home,
+    quiz,
+    trace,
+    progress,
+    demo,
+    notes,
+    serve,
+    check,
+    new,
+    schema,
+):
     cli.add_command(command)
 
 

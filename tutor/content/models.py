@@ -120,6 +120,11 @@ class RunSetup(_Strict):
     """With acks_late: a message whose worker was lost goes back to its queue."""
     stop_worker: StopWorker | None = None
     """Stop that worker when the run reaches the stage in it (what a lost worker does)."""
+    traced_file: NonEmpty | None = None
+    """The developer's file the sample is (written by `tutor trace`): all of it runs as
+    definitions, its `if __name__ == "__main__":` block holds the calls, the Celery app it creates
+    runs on the tutor's in-memory broker and backend, errors name this file, and its sibling
+    modules import from its folder."""
 
     @model_validator(mode="after")
     def _known_worker(self) -> RunSetup:

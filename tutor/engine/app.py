@@ -209,6 +209,28 @@ def hooks_of(app: Any) -> RunHooks | None:
     return app.tutor_hooks if isinstance(app, RunApp) else None
 
 
+def run_settings(broker_store: BrokerStore, result_backend: bool) -> dict[str, Any]:
+    """The settings that bind an app to a run: its broker store and result store, and what the
+    in-thread workers need."""
+    backend = f"{RunResultBackend.__module__}:{RunResultBackend.__qualname__}"
+    return {
+        "broker_url": "memory://localhost//",
+        "broker_read_url": None,
+        "broker_write_url": None,
+        "broker_transport": RunTransport,
+        "broker_transport_options": {"polling_interval": POLL_INTERVAL, STORE_OPTION: broker_store},
+        "broker_connection_retry_on_startup": False,
+        "result_backend": backend if result_backend else None,
+        "result_expires": None,
+        "task_always_eager": False,
+        "task_track_started": True,
+        "task_store_errors_even_if_ignored": False,
+        "worker_hijack_root_logger": False,
+        "worker_redirect_stdouts": False,
+        "worker_enable_remote_control": False,
+    }
+
+
 def build_app(
     *,
     name: str,
@@ -225,23 +247,12 @@ def build_app(
     app = RunApp(main=name, set_as_current=False, task_cls=GatedTask)
     app.tutor_results = results
     app.tutor_hooks = hooks
-    backend = f"{RunResultBackend.__module__}:{RunResultBackend.__qualname__}"
     app.conf.update(
-        broker_url="memory://localhost//",
-        broker_transport=RunTransport,
-        broker_transport_options={"polling_interval": POLL_INTERVAL, STORE_OPTION: broker_store},
-        broker_connection_retry_on_startup=False,
-        result_backend=backend if result_backend else None,
-        result_expires=None,
+        run_settings(broker_store, result_backend),
         task_ignore_result=ignore_result,
-        task_track_started=True,
         task_acks_late=acks_late,
         task_reject_on_worker_lost=reject_on_worker_lost,
         task_default_queue=default_queue,
-        task_store_errors_even_if_ignored=False,
-        worker_hijack_root_logger=False,
-        worker_redirect_stdouts=False,
-        worker_enable_remote_control=False,
         accept_content=["json"],
         task_serializer="json",
         result_serializer="json",

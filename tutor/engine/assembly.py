@@ -16,7 +16,7 @@ from .conductor import Conductor
 from .config import RunConfig
 from .explain import explain_exception
 from .ledger import Ledger, LedgerSnapshot
-from .records import TaskRecord
+from .records import TaskRecord, plain
 from .results import ResultStore
 from .snapshot import (
     NOT_CONFIGURED,
@@ -53,7 +53,10 @@ class SnapshotReader:
         workers: Sequence[InThreadWorker],
         caller: Caller,
     ) -> None:
-        self._config = config
+        self.config = config
+        self.app_settings: tuple[tuple[str, str, str], ...] = ()
+        """A traced module's app settings (set when the run adopts that app)."""
+        """The run's configuration (an adopted app's settings replace it once adopted)."""
         self._app_ref = app_ref
         self._broker = broker
         self._results = results
@@ -100,6 +103,7 @@ class SnapshotReader:
             pauses=self._conductor.clock.pauses(),
             task_names=tuple(iter_task_names(app)),
             timer=self._timer(ledger),
+            app_settings=self.app_settings,
         )
 
     def _timer(self, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:
@@ -131,13 +135,23 @@ class SnapshotReader:
             return f"unreadable ({type(exc).__name__})"
 
     def _backend_view(self) -> BackendView:
-        if not self._config.result_backend:
-            return BackendView(NOT_CONFIGURED, self._config.ignore_result, ())
+        if not self.config.result_backend:
+            return BackendView(NOT_CONFIGURED, self.config.ignore_result, ())
         entries = []
         for key, value in self._results.items():
             text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
-            entries.append((text, decode_meta(value)))
-        return BackendView("in-memory", self._config.ignore_result, tuple(entries))
+            meta = decode_meta(value)
+            if "raw" in meta:  # not JSON: the app's own result serializer (pickle, msgpack...)
+                meta = self._decoded(value) or meta
+            entries.append((text, meta))
+        return BackendView("in-memory", self.config.ignore_result, tuple(entries))
+
+    def _decoded(self, value: Any) -> dict[str, Any] | None:
+        try:
+            meta = self._app_ref().backend.decode(value)
+        except Exception:
+            return None
+        return {str(k): plain(v) for k, v in meta.items()} if isinstance(meta, dict) else None
 
     def _worker_view(self, worker: InThreadWorker, ledger: LedgerSnapshot) -> WorkerView:
         key = ledger.busy_with.get(worker.name)

@@ -7,6 +7,7 @@ then, in its thread, each call statement, held at CALLING before each one.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .. import compat
@@ -46,7 +47,8 @@ class Caller:
         self.done = False
         """True once the caller ran out of statements (or the run closed)."""
         self._filename = filename
-        self._default_queue = default_queue
+        self.default_queue = default_queue
+        """The queue the caller declares before its first statement."""
         self._trace = trace
         self._conductor = conductor
         self._ledger = ledger
@@ -55,13 +57,17 @@ class Caller:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 
-    def define(self, app: Any, time_limit: float) -> None:
+    def define(
+        self, app: Any, time_limit: float, adopt: Callable[[dict[str, Any]], Any] | None = None
+    ) -> Any:
         """Run the sample's definitions, registering its tasks into `app` (and no other app).
 
         They run in a thread of their own, given `time_limit` seconds (else RunStalled, and the
         thread is let go of). Whatever they raise (SystemExit and KeyboardInterrupt too: the tutor
         lives on) becomes SampleError naming the sample's line: `<lesson x>: line 3 raised
-        ModuleNotFoundError: No module named 'nope'`.
+        ModuleNotFoundError: No module named 'nope'`. `adopt(namespace)`, when given, runs right
+        after them (while `app` is still the only live app) and returns the app to use instead.
+        Returns the app the run uses.
         """
         self._app = app
         raised: list[BaseException] = []
@@ -90,6 +96,8 @@ class Caller:
                     line=line,
                     limit=time_limit,
                 )
+            if adopt is not None and not raised:
+                self._app = adopt(self.namespace)
         for exc in raised:
             line = raised_at(exc, self._filename) or self.program.definition_lines[0]
             error = exception_text(exc)
@@ -97,6 +105,7 @@ class Caller:
                 f"{self._filename}: line {line} raised {error}", line=line, error=error
             ) from exc
         self._definition_names = set(self.namespace)
+        return self._app
 
     def start(self) -> None:
         """Start the caller's thread; return once it is ready for its first statement."""
@@ -157,7 +166,7 @@ class Caller:
         app = self._app
         _ = app.backend, app.thread_oid
         with app.producer_or_acquire() as producer:
-            queue = app.amqp.queues.get(self._default_queue)
+            queue = app.amqp.queues.get(self.default_queue)
             if queue is not None:
                 queue.bind(producer.channel).declare()
 

@@ -64,6 +64,13 @@ class RunConfig:
     """(worker name, stage): stop that worker for real when the run first reaches that stage in
     it (e.g. ("worker-1", "executing"))."""
     max_messages: int = DEFAULT_MAX_MESSAGES
+    traced: bool = False
+    """The code is a developer's module as it is (`tutor trace`): all of it runs as definitions,
+    the statements of its `if __name__ == "__main__":` block are the calls, and a Celery app it
+    creates is adopted (bound to the run's broker and result store, its other settings kept; its
+    settings then decide the backend, the ignored results and the queues the workers consume)."""
+    search_path: str | None = None
+    """A folder on sys.path while the run lives (a traced module's sibling imports)."""
     """Most task messages the run publishes; one more stops the run with SampleError."""
 
     @property

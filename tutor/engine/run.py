@@ -17,10 +17,12 @@ from __future__ import annotations
 import linecache
 import threading
 import weakref
+from functools import partial
 from types import TracebackType
 
 from .. import compat
 from . import stdin
+from .adopt import Adoption, SiblingImports, take_over
 from .app import RunApp, build_app, iter_task_names
 from .assembly import SnapshotReader
 from .broker import BrokerStore, forget_pools
@@ -62,7 +64,7 @@ class Run:
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
-        self.program = SampleProgram.parse(config.code, config.filename)
+        self.program = SampleProgram.parse(config.code, config.filename, module=config.traced)
         # tracebacks of the sample (a task that raises) show its real lines
         lines = config.code.splitlines(keepends=True)
         linecache.cache[config.filename] = (len(config.code), None, lines, config.filename)
@@ -101,6 +103,9 @@ class Run:
         )
         self._settled: dict[int, Snapshot] = {}
         self.conductor.on_settled = self._read_settled
+        self.siblings = SiblingImports(config.search_path)
+        self.adoption: Adoption | None = None
+        """What adopting the module's own Celery app did (a traced run whose module has one)."""
         self._closed = False
         self._stdin_taken = False
         _LIVE.add(self)
@@ -140,7 +145,9 @@ class Run:
         self.app = app
         self.recorder.connect()
         app.finalize(auto=True)
-        self.caller.define(app, self.config.stage_timeout)
+        self.siblings.enter()
+        adopt = partial(take_over, self) if self.config.traced else None
+        app = self.caller.define(app, self.config.stage_timeout, adopt) or app
         if not any(iter_task_names(app)):
             raise SampleError(
                 f"{self.config.filename}: the sample defines no task "
@@ -151,6 +158,8 @@ class Run:
         compat.allow_result_join()
         names = ", ".join(iter_task_names(app))
         listening = "; ".join(f"{w.name} listens on {', '.join(w.queues)}" for w in self.workers)
+        if self.adoption is not None:
+            listening += f"; {self.adoption.describe()}"
         self.conductor.mark(
             Stage.DEFINED,
             detail=f"registered {names}; {listening or 'no worker is running'}",
@@ -228,6 +237,7 @@ class Run:
         self.broker.clear()
         self.results.clear()
         linecache.cache.pop(self.config.filename, None)
+        self.siblings.leave()
         if self._stdin_taken:
             stdin.run_closed()
 

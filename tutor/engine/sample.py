@@ -8,6 +8,7 @@ top-level statement is a *call* the caller (the main app) makes, one stop each.
 from __future__ import annotations
 
 import ast
+import textwrap
 from dataclasses import dataclass
 from types import CodeType
 
@@ -48,23 +49,35 @@ class SampleProgram:
     calls: tuple[Statement, ...]
 
     @classmethod
-    def parse(cls, source: str, filename: str = "<sample>") -> SampleProgram:
-        """Parse `source`; a syntax error is reported as SampleError naming the line."""
+    def parse(
+        cls, source: str, filename: str = "<sample>", *, module: bool = False
+    ) -> SampleProgram:
+        """Parse `source`; a syntax error is reported as SampleError naming the line.
+
+        With `module`, `source` is a developer's module as it is (`tutor trace`): all of it is
+        definitions, and the calls are the statements of its `if __name__ == "__main__":` block.
+        """
         try:
-            module = ast.parse(source, filename=filename)
+            tree = ast.parse(source, filename=filename)
         except SyntaxError as exc:
             raise SampleError(f"{filename}: line {exc.lineno}: {exc.msg}") from None
-        body = list(module.body)
-        split = 0
-        for index, node in enumerate(body):
-            if isinstance(node, _DEFINITION_NODES):
-                split = index + 1
+        body = list(tree.body)
+        if module:
+            guards = [node for node in body if main_guard(node)]
+            body = [node for node in body if not main_guard(node)]
+            split = len(body)
+            body += [call for guard in guards[-1:] for call in guard.body]  # type: ignore[attr-defined]
+        else:
+            split = 0
+            for index, node in enumerate(body):
+                if isinstance(node, _DEFINITION_NODES):
+                    split = index + 1
         definitions = ast.Module(body=body[:split], type_ignores=[])
         lines = source.splitlines()
         calls = []
         for node in body[split:]:
             end = node.end_lineno or node.lineno
-            text = "\n".join(lines[node.lineno - 1 : end])
+            text = textwrap.dedent("\n".join(lines[node.lineno - 1 : end]))
             if isinstance(node, ast.Expr):
                 code = compile(ast.Expression(body=node.value), filename, "eval")
                 is_expression = True
@@ -80,3 +93,16 @@ class SampleProgram:
             definition_lines=(first, last),
             calls=tuple(calls),
         )
+
+
+def main_guard(node: ast.stmt) -> bool:
+    """Whether `node` is `if __name__ == "__main__":` (either way round)."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    test = node.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    main = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(main) == 1

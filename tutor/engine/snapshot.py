@@ -196,6 +196,9 @@ class Snapshot:
     task_names: tuple[str, ...] = field(default=())
     timer: tuple[TimerEntryView, ...] = field(default=())
     """Every task waiting in a worker's timer, soonest first."""
+    app_settings: tuple[tuple[str, str, str], ...] = field(default=())
+    """A traced module's own app: (setting, value, "kept" or "replaced") for each setting its
+    file made; empty for a lesson's sample."""
 
     def active_time(self, at: float) -> float:
         """`at` (seconds since the start) minus the pauses before it: time the run really ran."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
     if isinstance(decoded, list) and len(decoded) >= 2:
         args = tuple(decoded[0])
         kwargs = dict(decoded[1])
+    elif decoded is None:  # not JSON (a pickle, msgpack or yaml app): Celery's own repr headers
+        args, kwargs = _from_reprs(headers)
     return WireMessage(
         id=str(headers.get("id") or properties.get("correlation_id") or ""),
         task=str(headers.get("task") or ""),
@@ -68,3 +71,16 @@ def decode_message(queue: str, raw: dict[str, Any]) -> WireMessage:
         queue=queue,
         redelivered=bool(raw.get("redelivered")),
     )
+
+
+def _from_reprs(headers: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments as the `argsrepr` and `kwargsrepr` headers spell them (Python literals),
+    when they are whole; else none."""
+    try:
+        args = ast.literal_eval(str(headers.get("argsrepr") or "()"))
+        kwargs = ast.literal_eval(str(headers.get("kwargsrepr") or "{}"))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return (), {}
+    if not isinstance(args, (tuple, list)) or not isinstance(kwargs, dict):
+        return (), {}
+    return tuple(args), kwargs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..content.models import Lesson, RunSetup, Step, stop_matches
@@ -118,6 +119,9 @@ def run_config_for(
     from ..engine.run import RunConfig, WorkerSpec
 
     where = f"<lesson {lesson.id}>" if variant is None else f"<lesson {lesson.id}, {variant}>"
+    traced = None if setup.traced_file is None else Path(setup.traced_file)
+    if traced is not None:
+        where = str(traced)
     return RunConfig(
         code=code,
         filename=where,
@@ -132,6 +136,9 @@ def run_config_for(
         stop_worker=None
         if setup.stop_worker is None
         else (setup.stop_worker.name, setup.stop_worker.at.value),
+        traced=traced is not None,
+        search_path=None if traced is None else str(traced.resolve().parent),
+        module="tasks" if traced is None else traced.stem,
     )
 
 

@@ -127,8 +127,24 @@ def backend_panel(snapshot: Snapshot | None) -> Panel:
     return Panel(Group(*parts), title=f"Result backend ({backend.kind})")
 
 
+def app_settings_lines(snapshot: Snapshot | None) -> Text | None:
+    """A traced module's own app: which of its settings the run replaced (never contacted) and
+    which it kept from the file; None for a lesson's sample."""
+    if snapshot is None or not snapshot.app_settings:
+        return None
+    text = Text("Your app's settings: ", style="bold")
+    replaced = [f"{n} {v}" for n, v, how in snapshot.app_settings if how == "replaced"]
+    kept = [f"{n}={v}" for n, v, how in snapshot.app_settings if how == "kept"]
+    text.append("replaced by the tutor's in-memory broker and backend (never contacted): ")
+    text.append(", ".join(replaced) or "none", style="yellow")
+    text.append("; kept from your file: ")
+    text.append(", ".join(kept) or "none")
+    return text
+
+
 def under_the_hood(snapshot: Snapshot | None, boxed: bool = True) -> RenderableType:
-    """The three panels side by side (`boxed=False`: titled columns without borders)."""
+    """The three panels side by side (`boxed=False`: titled columns without borders), and a
+    traced module's app settings under them."""
     grid = Table.grid(expand=True, padding=(0, 2))
     panels = [queue_panel(snapshot), worker_panel(snapshot), backend_panel(snapshot)]
     for _ in panels:
@@ -138,4 +154,5 @@ def under_the_hood(snapshot: Snapshot | None, boxed: bool = True) -> RenderableT
     else:
         grid.add_row(*(Text(str(panel.title), style="bold underline") for panel in panels))
         grid.add_row(*(panel.renderable for panel in panels))
-    return grid
+    settings = app_settings_lines(snapshot)
+    return grid if settings is None else Group(grid, settings)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 from ...content.models import Lesson
 from ...player.navigator import View
 from .frame import Frame
 
+SHOW_ELAPSED_AFTER = 1.0
+"""Seconds the run may take to reach its next stop before the status line counts them."""
 
-def status_text(frame: Frame, total_steps: int) -> Text:
-    """One line: the stop on screen and its detail, the step count, autoplay and the end."""
+
+def status_text(frame: Frame, total_steps: int, elapsed: float | None = None) -> Text:
+    """One line: the stop on screen and its detail, the step count, autoplay and the end;
+    while the run takes long to reach its next stop, the `elapsed` seconds."""
     if frame.failure:
         return Text(f"✖ {frame.failure} — press r to restart", style="bold red")
     view = frame.view
@@ -23,6 +30,12 @@ def status_text(frame: Frame, total_steps: int) -> Text:
         return Text(
             f"⏳ the worker's timer is counting down: {frame.waiting_left:.1f} s left "
             "(a real wait, in the run's own time)",
+            style="italic",
+        )
+    if frame.busy and elapsed is not None and elapsed >= SHOW_ELAPSED_AFTER:
+        return Text(
+            f"⏳ the real run is moving to its next stage: {elapsed:.1f} s so far "
+            "(real code running; q quits at once)",
             style="italic",
         )
     if frame.busy:
@@ -51,9 +64,23 @@ class RunStatus(Static):
     def __init__(self, lesson: Lesson) -> None:
         super().__init__(id="status")
         self.lesson = lesson
+        self._busy_since: float | None = None
+        self._ticker: Timer | None = None
 
     def watch_frame(self, frame: Frame) -> None:
-        """Say where the run is now."""
+        """Say where the run is now; while it moves on, count the seconds it takes."""
+        if frame.busy and self._busy_since is None:
+            self._busy_since = time.monotonic()
+            self._ticker = self.set_interval(0.5, self._draw)
+        elif not frame.busy and self._ticker is not None:
+            self._ticker.stop()
+            self._ticker, self._busy_since = None, None
+        self._draw()
+
+    def _draw(self) -> None:
+        frame = self.frame
         lesson_run = frame.view.lesson_run
         lesson = lesson_run.lesson if lesson_run is not None else self.lesson
-        self.update(status_text(frame, len(lesson.steps)))
+        since = self._busy_since
+        elapsed = None if since is None else time.monotonic() - since
+        self.update(status_text(frame, len(lesson.steps), elapsed))
