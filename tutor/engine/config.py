@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..defaults import STAGE_TIMEOUT_ENV  # overrides the default stage time limit process-wide
 
@@ -65,6 +66,13 @@ class RunConfig:
     it (e.g. ("worker-1", "executing"))."""
     max_messages: int = DEFAULT_MAX_MESSAGES
     """Most task messages the run publishes; one more stops the run with SampleError."""
+    django: bool = False
+    """Set up a real Django project in the process before the definitions run (see
+    `tutor.engine.django_project`): a fresh SQLite database, the sample's `urlpatterns`, the run's
+    broker and backend as CELERY_* Django settings, and `from proj.celery import app`."""
+    django_settings: tuple[tuple[str, Any], ...] = ()
+    """With `django`: more lines of the project's settings module, (name, value); Django keeps
+    only the upper-case ones, as it does from a settings module."""
 
     @property
     def advance_timeout(self) -> float:

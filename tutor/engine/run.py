@@ -17,6 +17,7 @@ from __future__ import annotations
 import linecache
 import threading
 import weakref
+from contextlib import nullcontext
 from types import TracebackType
 
 from .. import compat
@@ -30,6 +31,7 @@ from .errors import SampleError
 from .explain import explain_exception
 from .guard import Guard
 from .pool import RunThreadsPool
+from .project import project_for
 from .recorder import RunRecorder
 from .results import ResultStore
 from .sample import SampleProgram
@@ -67,8 +69,14 @@ class Run:
         lines = config.code.splitlines(keepends=True)
         linecache.cache[config.filename] = (len(config.code), None, lines, config.filename)
         self.app: RunApp | None = None
+        self.project = project_for(config, lambda: self.caller.namespace)
+        """The Django project around the app (config.django), else None."""
+        scope = nullcontext if self.project is None else self.project.thread_scope
         self.recorder = RunRecorder(
-            lambda: self.app, filename=config.filename, max_messages=config.max_messages
+            lambda: self.app,
+            filename=config.filename,
+            max_messages=config.max_messages,
+            sample_scope=scope,
         )
         self.trace = self.recorder.trace
         self.conductor = self.recorder.conductor
@@ -87,6 +95,7 @@ class Run:
             trace=self.trace,
             conductor=self.conductor,
             ledger=self.ledger,
+            thread_scope=scope,
         )
         self.reader = SnapshotReader(
             config=config,
@@ -126,6 +135,7 @@ class Run:
         quiet_celery_loggers()
         stdin.run_started()
         self._stdin_taken = True
+        options = {} if self.project is None else self.project.start()
         app = build_app(
             name=f"tutor-run-{self.recorder.run_number}",
             broker_store=self.broker,
@@ -136,11 +146,13 @@ class Run:
             default_queue=self.config.default_queue,
             acks_late=self.config.acks_late,
             reject_on_worker_lost=self.config.reject_on_worker_lost,
+            **options,
         )
         self.app = app
         self.recorder.connect()
         app.finalize(auto=True)
-        self.caller.define(app, self.config.stage_timeout)
+        with nullcontext() if self.project is None else self.project.definitions(app):
+            self.caller.define(app, self.config.stage_timeout)
         if not any(iter_task_names(app)):
             raise SampleError(
                 f"{self.config.filename}: the sample defines no task "
@@ -224,6 +236,8 @@ class Run:
         if self.app is not None:
             self.app.close()
             compat.forget_app(self.app)
+        if self.project is not None:
+            self.project.close()
         forget_pools(self.broker)
         self.broker.clear()
         self.results.clear()
