@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, JsonValue, field_validator, model_validator
 
+from ..engine.config import DJANGO_SET_BY_TUTOR
 from .crossref import lesson_problems, missing_step
 from .fields import (
     FORMAT_VERSION,
@@ -120,12 +121,21 @@ class RunSetup(_Strict):
     """With acks_late: a message whose worker was lost goes back to its queue."""
     stop_worker: StopWorker | None = None
     """Stop that worker when the run reaches the stage in it (what a lost worker does)."""
+    django: bool = False
+    """Run a real Django project around the app (its database, the sample's urls, proj.celery)."""
+    django_settings: dict[str, JsonValue] = Field(default_factory=dict)
+    """With django: more lines of the project's settings.py (Django keeps only upper-case names)."""
 
     @model_validator(mode="after")
     def _known_worker(self) -> RunSetup:
         names = [worker.name for worker in self.workers]
         if self.stop_worker is not None and self.stop_worker.name not in names:
             raise ValueError(f"stop_worker names {self.stop_worker.name!r}: not one of {names}")
+        if self.django_settings and not self.django:
+            raise ValueError("django_settings needs django = true")
+        taken = sorted(set(self.django_settings) & DJANGO_SET_BY_TUTOR)
+        if taken:
+            raise ValueError(f"django_settings: {', '.join(taken)} is set by the tutor")
         return self
 
 

@@ -10,6 +10,8 @@ from ..defaults import STAGE_TIMEOUT_ENV  # overrides the default stage time lim
 
 DEFAULT_STAGE_TIMEOUT = 10.0
 DEFAULT_MAX_MESSAGES = 100
+DJANGO_SET_BY_TUTOR = frozenset({"DATABASES", "INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE"})
+"""Django settings the tutor sets for a run itself: `django_settings` may not hold them."""
 
 
 def default_stage_timeout() -> float:

@@ -44,8 +44,6 @@ SETTINGS_MODULE = "proj.settings"
 INSTALLED_APPS = ("django.contrib.contenttypes", "django.contrib.auth")
 MIDDLEWARE = f"{__name__}.RunURLConfMiddleware"
 WAL = "PRAGMA journal_mode=WAL;"
-RESERVED = frozenset({"DATABASES", "INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE"})
-"""Settings the tutor sets itself; a lesson's `django_settings` may not change them."""
 
 _CONFIGURE_LOCK = threading.Lock()
 _DEFINITIONS_LOCK = threading.Lock()

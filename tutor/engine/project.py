@@ -9,7 +9,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from .config import RunConfig
+from .config import DJANGO_SET_BY_TUTOR, RunConfig
+from .errors import SampleError
 
 
 class Project(Protocol):
@@ -34,6 +35,11 @@ def project_for(config: RunConfig, namespace: Callable[[], dict[str, Any]]) -> P
     globals."""
     if not config.django:
         return None
+    taken = sorted(DJANGO_SET_BY_TUTOR & {name for name, _ in config.django_settings})
+    if taken:
+        raise SampleError(
+            f"{config.filename}: django_settings: {', '.join(taken)} is set by the tutor"
+        )
     from .django_project import DjangoProject
 
     return DjangoProject(namespace=namespace, extra_settings=config.django_settings)

@@ -132,6 +132,8 @@ def run_config_for(
         stop_worker=None
         if setup.stop_worker is None
         else (setup.stop_worker.name, setup.stop_worker.at.value),
+        django=setup.django,
+        django_settings=tuple(setup.django_settings.items()),
     )
 
 
