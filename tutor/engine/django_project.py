@@ -68,6 +68,8 @@ def configure() -> None:
             MIDDLEWARE=[MIDDLEWARE],
             ROOT_URLCONF=_empty_urlconf(),
             DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+            # mail a sample sends stays in the process (django.core.mail.outbox), never leaves it
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             DATABASES={
                 DEFAULT_DB_ALIAS: {
                     "ENGINE": "django.db.backends.sqlite3",
