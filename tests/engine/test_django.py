@@ -126,3 +126,17 @@ def test_a_sample_that_does_not_read_the_settings_has_no_result_backend(start_ru
     final = start_run(code + "add.delay(1, 2)\n", django=True).run_to_end()[-1]
     assert final.task.state == "not configured"
     assert not final.backend.configured
+
+
+def test_the_callers_connection_and_its_transaction_last_from_one_statement_to_the_next(
+    start_run,
+):
+    code = PROJECT + (
+        "transaction.set_autocommit(False)\n"
+        "User.objects.create(username='ada')\n"
+        "transaction.get_autocommit()\n"
+        "transaction.rollback()\n"
+        "User.objects.count()\n"
+    )
+    final = start_run(code, django=True).run_to_end()[-1]
+    assert [call.value for call in final.calls[-3:]] == [False, None, 0]
