@@ -7,6 +7,10 @@ import sys
 
 import pytest
 
+DJANGO_PROPER = {"django.conf", "django.db", "django.apps", "django.urls", "django.test"}
+"""Django's settings, ORM, apps, URLs and test client. (kombu's JSON module imports `django` and
+`django.utils.functional` itself when Django is installed, to encode lazy strings: ~1 ms.)"""
+
 
 def _imported_after(statement: str) -> set[str]:
     probe = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
@@ -43,11 +47,12 @@ def test_engine_modules_import_neither_textual_nor_rich(module):
         "tutor.engine.snapshot",
         "tutor.engine.stages",
         "tutor.player.trace_source",
+        "tutor.engine.project",
     ],
 )
 def test_light_modules_import_neither_celery_nor_the_ui(module):
     imported = _imported_after(f"import {module}; {module}.__name__")
-    assert not imported & {"celery", "kombu", "textual", "rich", "textual_serve"}
+    assert not imported & {"celery", "kombu", "textual", "rich", "textual_serve", "django"}
 
 
 def test_runs_quiet_the_loggers_once_and_importing_does_not():
@@ -72,6 +77,7 @@ def test_a_whole_run_imports_neither_textual_nor_rich():
     imported = _imported_after(statement)
     assert "celery" in imported
     assert "textual" not in imported and "rich" not in imported
+    assert not imported & DJANGO_PROPER  # only a run that asks for a Django project loads Django
 
 
 def test_plain_mode_does_not_import_textual():
@@ -81,6 +87,7 @@ def test_plain_mode_does_not_import_textual():
     )
     assert "rich" in imported
     assert "textual" not in imported
+    assert not imported & DJANGO_PROPER
 
 
 def test_listing_lessons_does_not_import_celery():
@@ -93,7 +100,7 @@ def test_listing_lessons_does_not_import_celery():
 def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
     imported = _imported_after("import tutor.cli, tutor.launch, tutor.ui.app")
     assert "textual" in imported
-    assert "celery" not in imported and "pydantic" not in imported
+    assert "celery" not in imported and "pydantic" not in imported and "django" not in imported
     assert "click" not in imported  # plain `tutor` opens the first screen without parsing
 
 

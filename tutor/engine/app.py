@@ -30,6 +30,10 @@ POLL_INTERVAL = 0.01
 
 _WAIT_SLICE = 0.05
 
+PROJECT_SETTINGS = ("broker_url", "result_backend")
+"""What the app of a run with a project (Django) reads from the project's settings (as
+CELERY_BROKER_URL, CELERY_RESULT_BACKEND), rather than being given them by the engine."""
+
 
 class RunHooks(Protocol):
     """What the app's tasks and results report to (the run)."""
@@ -242,12 +246,18 @@ def build_app(
     default_queue: str,
     acks_late: bool = False,
     reject_on_worker_lost: bool = False,
+    task_cls: type[Task] = GatedTask,
+    project_settings: dict[str, Any] | None = None,
 ) -> RunApp:
-    """Create an isolated app: memory broker (this run's store), in-memory or no result backend."""
-    app = RunApp(main=name, set_as_current=False, task_cls=GatedTask)
+    """Create an isolated app: memory broker (this run's store), in-memory or no result backend.
+
+    Given `project_settings`, the app is not given its broker URL and result backend (when it has
+    one): they are put in that dict instead, for the project's settings to hold (PROJECT_SETTINGS).
+    """
+    app = RunApp(main=name, set_as_current=False, task_cls=task_cls)
     app.tutor_results = results
     app.tutor_hooks = hooks
-    app.conf.update(
+    options: dict[str, Any] = dict(
         run_settings(broker_store, result_backend),
         task_ignore_result=ignore_result,
         task_acks_late=acks_late,
@@ -257,6 +267,11 @@ def build_app(
         task_serializer="json",
         result_serializer="json",
     )
+    if project_settings is not None:
+        for key in PROJECT_SETTINGS:
+            if options[key] is not None:
+                project_settings[key] = options.pop(key)
+    app.conf.update(options)
     return app
 
 

@@ -135,7 +135,8 @@ class SnapshotReader:
             return f"unreadable ({type(exc).__name__})"
 
     def _backend_view(self) -> BackendView:
-        if not self.config.result_backend:
+        # an app that reads its settings from a project may have found no result backend there
+        if not self.config.result_backend or isinstance(self._app_ref().backend, DisabledBackend):
             return BackendView(NOT_CONFIGURED, self.config.ignore_result, ())
         entries = []
         for key, value in self._results.items():

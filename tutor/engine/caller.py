@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from .. import compat
@@ -40,8 +41,12 @@ class Caller:
         trace: Trace,
         conductor: Conductor,
         ledger: Ledger,
+        thread_scope: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self.program = program
+        self._thread_scope = thread_scope
+        """Entered for the life of the definitions' and the caller's threads (a Django run: the
+        thread's own database connection)."""
         self.namespace: dict[str, Any] = {"__name__": module}
         """The sample's globals: its definitions, then the variables its calls set."""
         self.done = False
@@ -75,7 +80,8 @@ class Caller:
         def definitions() -> None:
             stdin.claim_thread()
             try:
-                exec(self.program.definitions, self.namespace)
+                with self._thread_scope():
+                    exec(self.program.definitions, self.namespace)
             except CutOff:
                 pass
             except BaseException as exc:
@@ -133,6 +139,10 @@ class Caller:
 
     # ------------------------------------------------------------------ in the caller's thread
     def _main(self) -> None:
+        with self._thread_scope():
+            self._statements()
+
+    def _statements(self) -> None:
         self._trace.name_thread(threading.get_ident(), CALLER_THREAD)
         stdin.claim_thread()
         self._app.set_current()

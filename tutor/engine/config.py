@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..defaults import STAGE_TIMEOUT_ENV  # overrides the default stage time limit process-wide
 
 DEFAULT_STAGE_TIMEOUT = 10.0
 DEFAULT_MAX_MESSAGES = 100
+DJANGO_SET_BY_TUTOR = frozenset({"DATABASES", "INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE"})
+"""Django settings the tutor sets for a run itself: `django_settings` may not hold them."""
 
 
 def default_stage_timeout() -> float:
@@ -72,6 +75,13 @@ class RunConfig:
     search_path: str | None = None
     """A folder on sys.path while the run lives (a traced module's sibling imports)."""
     """Most task messages the run publishes; one more stops the run with SampleError."""
+    django: bool = False
+    """Set up a real Django project in the process before the definitions run (see
+    `tutor.engine.django_project`): a fresh SQLite database, the sample's `urlpatterns`, the run's
+    broker and backend as CELERY_* Django settings, and `from proj.celery import app`."""
+    django_settings: tuple[tuple[str, Any], ...] = ()
+    """With `django`: more lines of the project's settings module, (name, value); Django keeps
+    only the upper-case ones, as it does from a settings module."""
 
     @property
     def advance_timeout(self) -> float:

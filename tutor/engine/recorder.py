@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from .conductor import Conductor
@@ -24,14 +25,19 @@ class RunRecorder:
     """One run's trace, conductor and ledger, and the taps that feed them."""
 
     def __init__(
-        self, app_ref: Callable[[], Any], *, filename: str = "<sample>", max_messages: int = 100
+        self,
+        app_ref: Callable[[], Any],
+        *,
+        filename: str = "<sample>",
+        max_messages: int = 100,
+        sample_scope: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self.run_number = next(_run_numbers)
         self.trace = Trace()
         self.conductor = Conductor(self.trace)
         self.ledger = Ledger()
         self.context = context = TapContext(
-            self.trace, self.conductor, self.ledger, app_ref, filename, max_messages
+            self.trace, self.conductor, self.ledger, app_ref, filename, max_messages, sample_scope
         )
         self.broker_tap = BrokerTap(context)
         """Reported to by the run's broker store (a `BrokerListener`)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import linecache
 import threading
 import weakref
+from contextlib import nullcontext
 from functools import partial
 from types import TracebackType
 
@@ -29,17 +30,16 @@ from .broker import BrokerStore, forget_pools
 from .caller import Caller
 from .config import RunConfig, WorkerSpec
 from .errors import SampleError
-from .explain import explain_exception
 from .guard import Guard
-from .pool import RunThreadsPool
+from .project import project_for
 from .recorder import RunRecorder
 from .results import ResultStore
 from .sample import SampleProgram
 from .snapshot import Snapshot
 from .stages import CALLER_THREAD, Stage, Stop, worker_of
 from .taps.log import quiet_celery_loggers
-from .timer import RunTimer
 from .worker import InThreadWorker
+from .worker_start import build_worker
 
 __all__ = ["Run", "RunConfig", "WorkerSpec", "close_all"]
 
@@ -69,8 +69,14 @@ class Run:
         lines = config.code.splitlines(keepends=True)
         linecache.cache[config.filename] = (len(config.code), None, lines, config.filename)
         self.app: RunApp | None = None
+        self.project = project_for(config, lambda: self.caller.namespace)
+        """The Django project around the app (config.django), else None."""
+        scope = nullcontext if self.project is None else self.project.thread_scope
         self.recorder = RunRecorder(
-            lambda: self.app, filename=config.filename, max_messages=config.max_messages
+            lambda: self.app,
+            filename=config.filename,
+            max_messages=config.max_messages,
+            sample_scope=scope,
         )
         self.trace = self.recorder.trace
         self.conductor = self.recorder.conductor
@@ -89,6 +95,7 @@ class Run:
             trace=self.trace,
             conductor=self.conductor,
             ledger=self.ledger,
+            thread_scope=scope,
         )
         self.reader = SnapshotReader(
             config=config,
@@ -131,6 +138,7 @@ class Run:
         quiet_celery_loggers()
         stdin.run_started()
         self._stdin_taken = True
+        options = {} if self.project is None else self.project.start()
         app = build_app(
             name=f"tutor-run-{self.recorder.run_number}",
             broker_store=self.broker,
@@ -141,13 +149,15 @@ class Run:
             default_queue=self.config.default_queue,
             acks_late=self.config.acks_late,
             reject_on_worker_lost=self.config.reject_on_worker_lost,
+            **options,
         )
         self.app = app
         self.recorder.connect()
         app.finalize(auto=True)
         self.siblings.enter()
         adopt = partial(take_over, self) if self.config.traced else None
-        app = self.caller.define(app, self.config.stage_timeout, adopt) or app
+        with nullcontext() if self.project is None else self.project.definitions(app):
+            app = self.caller.define(app, self.config.stage_timeout, adopt) or app
         if not any(iter_task_names(app)):
             raise SampleError(
                 f"{self.config.filename}: the sample defines no task "
@@ -170,51 +180,7 @@ class Run:
 
     def _start_worker(self, spec: WorkerSpec) -> None:
         assert self.app is not None
-        timer_cls = type(
-            "RunTimer", (RunTimer,), {"listener": self.recorder.timer_tap, "worker_name": spec.name}
-        )
-
-        def on_thread_start(worker: InThreadWorker) -> None:
-            ident = threading.get_ident()
-            self.trace.name_thread(ident, worker.name)
-            stdin.claim_thread()
-            self.ledger.worker_joined(worker.name)
-            for queue in worker.queues:
-                self.conductor.consume(queue, ident)
-
-        def on_thread_exit(worker: InThreadWorker) -> None:
-            self.conductor.stop_consuming(threading.get_ident())
-            if worker.crashed is not None and not self.conductor.closing:
-                self.trace.record("worker", "crashed", summary=explain_exception(worker.crashed))
-
-        def on_pool_thread(name: str) -> None:
-            self.trace.name_thread(threading.get_ident(), name)
-            assert self.app is not None
-            self.app.set_current()
-            stdin.claim_thread()
-            self.conductor.begin_work()
-
-        pool_cls = type(
-            "RunThreadsPool",
-            (RunThreadsPool,),
-            {
-                "worker_name": spec.name,
-                "on_pool_thread": staticmethod(on_pool_thread),
-                "hand_off": staticmethod(self.conductor.hand_off),
-                "finished": staticmethod(self.conductor.end_work),
-            },
-        )
-        worker = InThreadWorker(
-            self.app,
-            name=spec.name,
-            queues=list(spec.queues),
-            timer_cls=timer_cls,
-            on_thread_start=on_thread_start,
-            on_thread_exit=on_thread_exit,
-            pool=pool_cls if spec.pool == "threads" else spec.pool,
-            concurrency=spec.concurrency,
-            prefetch_multiplier=spec.prefetch_multiplier,
-        )
+        worker = build_worker(self.app, spec, self.recorder)
         self.workers.append(worker)
         worker.start()
 
@@ -233,6 +199,8 @@ class Run:
         if self.app is not None:
             self.app.close()
             compat.forget_app(self.app)
+        if self.project is not None:
+            self.project.close()
         forget_pools(self.broker)
         self.broker.clear()
         self.results.clear()

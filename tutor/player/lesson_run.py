@@ -139,6 +139,8 @@ def run_config_for(
         traced=traced is not None,
         search_path=None if traced is None else str(traced.resolve().parent),
         module="tasks" if traced is None else traced.stem,
+        django=setup.django,
+        django_settings=tuple(setup.django_settings.items()),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,8 @@ class TapContext:
     """The name the sample's code is compiled under (to find its lines in frames)."""
     max_messages: int = 100
     """Most task messages the run publishes."""
+    sample_scope: Callable[[], AbstractContextManager[None]] = nullcontext
+    """Entered around each task body (a Django run: the thread's own database connection)."""
     lost: set[str] = field(default_factory=set)
     """Workers stopped while they ran a task: their task threads go no further."""
 

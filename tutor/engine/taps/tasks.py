@@ -10,7 +10,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 from celery import Task, states
@@ -157,9 +157,11 @@ class TaskTap:
             if stack and stack[-1] == record.key:
                 stack.pop()
 
-    def in_sample(self) -> AbstractContextManager[None]:
+    @contextmanager
+    def in_sample(self) -> Iterator[None]:
         """The calling thread runs a task body (the sample's own code) meanwhile."""
-        return self.context.conductor.in_sample()
+        with self.context.sample_scope(), self.context.conductor.in_sample():
+            yield
 
     def traceback_of(self, exc: BaseException) -> tuple[str, ...]:
         """`exc`'s traceback as the learner reads it: the sample's own frames only."""
