@@ -69,7 +69,7 @@ def test_on_commit_sends_only_after_the_commit_and_the_worker_finds_the_row():
     assert (ada.state, ada.exception) == ("FAILURE", DOES_NOT_EXIST)
     assert (bob.state, bob.exception) == ("SUCCESS", None)
     assert bob.executed_by == ada.executed_by == "worker-1"
-    assert final.evaluation == f"ada's mail: FAILURE ({DOES_NOT_EXIST}). bob's mail: SUCCESS"
+    assert final.evaluation == f"ada's mail: FAILURE, {DOES_NOT_EXIST} bob's mail: SUCCESS"
     assert tracker["bob's mail"] == ["undefined", "undefined", "undefined", "PENDING", "SUCCESS"]
 
 
