@@ -66,6 +66,11 @@ class PollServer:
         self._stop_listening = room.listen(self._room_changed)
 
     @property
+    def local(self) -> bool:
+        """True when only this machine can reach it (the default)."""
+        return self.host in {LOCALHOST, "localhost", "::1"}
+
+    @property
     def wide(self) -> bool:
         """True when it listens on every address of the machine (--host 0.0.0.0)."""
         return self.host in WIDE_HOSTS
