@@ -133,7 +133,9 @@ class PollServer:
         app.router.add_get("/{code}/state", self._state)
         app.router.add_post("/{code}/answer", self._answer)
         self._changed = asyncio.Event()
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
         await self._runner.setup()
         family, _, _, _, address = socket.getaddrinfo(
             self.host or None, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -147,7 +149,7 @@ class PollServer:
             listening.close()
             raise
         self.port = int(listening.getsockname()[1])  # the one picked, when asked for port 0
-        await web.SockSite(self._runner, listening, shutdown_timeout=1.0).start()
+        await web.SockSite(self._runner, listening).start()
 
     async def _cleanup(self) -> None:
         if self._runner is not None:
