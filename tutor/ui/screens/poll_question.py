@@ -3,6 +3,7 @@ chart of the answers; `v` reveals the real run's answer over the chart and on ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -49,7 +50,7 @@ class PollQuestionScreen(ClassQuestionScreen):
             self.choices = [(choice.key, choice.text) for choice in question.choices]
         self.round = 0
         self.tally = Tally(0, tuple(k for k, _ in self.choices), (0,) * len(self.choices))
-        self._stop_listening = lambda: None
+        self._stop_listening: Callable[[], None] = lambda: None
         self._revealed_to_room = False
 
     def compose(self) -> ComposeResult:
@@ -64,13 +65,15 @@ class PollQuestionScreen(ClassQuestionScreen):
                 yield Static(self.poll.join_url, id="class-url", markup=False)
 
     def on_mount(self) -> None:
-        self._stop_listening = self.poll.room.listen(
-            lambda tally, _page: self.post_message(self.Counted(tally))
-        )
+        self._stop_listening = self.poll.room.listen(self._counted)
         question = self.quiz.questions[self.index]
         heading = f"{self.lesson.title} · question {self.index + 1} of {len(self.quiz.questions)}"
         self.round = self.poll.room.ask(self.lesson.id, heading, question.prompt, self.choices)
         self._draw_chart()  # Textual runs ClassQuestionScreen.on_mount after this one
+
+    def _counted(self, tally: Tally, page_changed: bool) -> None:
+        """From the poll server's thread (or this one): post the count to this screen."""
+        self.post_message(self.Counted(tally))
 
     def on_unmount(self) -> None:
         self._stop_listening()
