@@ -156,7 +156,9 @@ async def test_nothing_listens_after_stop():
 
     server = PollServer(Room(), port=0)
     server.start()
+    assert server.running
     server.stop()
+    assert not server.running
     async with student() as session:
         with pytest.raises(aiohttp.ClientConnectionError):
             await session.get(server.join_url)

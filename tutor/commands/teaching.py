@@ -48,7 +48,11 @@ ENDPOINT = click.Path(dir_okay=False, path_type=Path)
     "phones on your network join).",
 )
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=None, help="With --poll: port (default 8765)."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    metavar="PORT",
+    help="With --poll: port to listen on (default 8765; 0 picks a free one).",
 )
 @click.option(
     "--poll-results",

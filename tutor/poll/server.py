@@ -83,6 +83,11 @@ class PollServer:
             host = f"[{host}]"
         return f"http://{host}:{self.port}/{self.room.code}"
 
+    @property
+    def running(self) -> bool:
+        """True while its thread serves."""
+        return self._thread is not None and self._thread.is_alive()
+
     # ------------------------------------------------------------------ life
     def start(self) -> None:
         """Listen, in a thread of its own; raises OSError if the address cannot be bound."""
