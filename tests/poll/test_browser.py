@@ -31,7 +31,7 @@ def test_a_student_s_browser_answers_and_sees_the_real_run_s_answer(poll: PollSe
             page.wait_for_selector("text=Your answer B is counted")
             poll.room.reveal(round_, "B", "B (1, seen in the real run)")  # the instructor's v
             page.wait_for_selector("text=The real run: B (1, seen in the real run).")
-            assert "You predicted it" in page.inner_text("#status")
+            assert "Your answer matched" in page.inner_text("#status")
             assert "real" in page.get_attribute("button:has-text('B)')", "class")
         finally:
             browser.close()

@@ -53,7 +53,7 @@ function draw(q) {
   if (q.real_text !== null) {
     const real = "The real run: " + q.real_text + ".";
     if (q.mine === null) say(real);
-    else if (q.mine === q.real_key) say(real + " You predicted it ✓", "ok");
+    else if (q.mine === q.real_key) say(real + " Your answer matched ✓", "ok");
     else say(real + " You answered " + q.mine + ".", "miss");
   } else if (!q.choices.length) say("Answer this one aloud: watch the screen.");
   else if (q.mine !== null) say("Your answer " + q.mine + " is counted. Wait for the real run…");
