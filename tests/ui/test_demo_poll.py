@@ -102,3 +102,29 @@ async def test_the_join_qr_code_hides_and_shows_with_j(tmp_path, poll):
         assert not qr.display
         await pilot.press("j")
         assert qr.display
+
+
+async def test_an_order_question_is_answered_aloud_and_the_phones_say_so(tmp_path, poll):
+    app = poll_app(tmp_path, poll)
+    order = next(
+        index
+        for index, question in enumerate(COURSE.quiz("delay").questions)
+        if question.kind == "order"
+    )
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DemoScreen))
+        app.screen.next_question = order
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, PollQuestionScreen))
+        assert "answered aloud" in text_of(app.screen.query_one("#class-poll"))
+        question = poll.room.page_state("")["question"]
+        assert question["choices"] == [] and question["open"]
+        items = COURSE.quiz("delay").questions[order].items
+        assert all(item.text in question["prompt"] for item in items)  # numbered as on screen
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(cookie_jar=jar) as session:
+            async with session.get(poll.join_url):
+                pass
+            body = {"round": question["round"], "key": "A"}
+            async with session.post(f"{poll.join_url}/answer", json=body) as reply:
+                assert reply.status == 400

@@ -15,7 +15,7 @@ body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#111;colo
 max-width:40rem;margin:auto;line-height:1.4}
 h1{font-size:1.1rem;color:#ffd700;margin:.2rem 0}
 #heading{color:#aaa;font-size:.9rem}
-#prompt{font-size:1.25rem;font-weight:bold;margin:.8rem 0}
+#prompt{font-size:1.25rem;font-weight:bold;margin:.8rem 0;white-space:pre-line}
 button{display:block;width:100%;text-align:left;font-size:1.1rem;margin:.5rem 0;padding:.8rem;
 border-radius:.5rem;border:2px solid #555;background:#222;color:#eee}
 button.mine{border-color:#00e5ff;background:#033}

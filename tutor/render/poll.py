@@ -49,6 +49,6 @@ def tally_chart(tally: Tally, choices: list[tuple[str, str]]) -> RenderableType:
         if real:
             line.append(" ◀ real run", style="bold green")
         parts.append(line)
-    if tally.real_key is None and tally.round and not choices:
-        parts.append(Text("  (answered aloud: the page asks the room to watch the screen)"))
+    if not choices:
+        parts.append(Text("  answered aloud: the phones ask the room to watch the screen"))
     return Group(*parts)

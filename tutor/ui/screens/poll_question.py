@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...content.models import Lesson, OrderQuestion, Quiz
+from ...player.quiz import shown_order
 from ...poll.room import Tally
 from ...poll.server import PollServer
 from ...render.poll import qr_code, tally_chart
@@ -68,7 +69,12 @@ class PollQuestionScreen(ClassQuestionScreen):
         self._stop_listening = self.poll.room.listen(self._counted)
         question = self.quiz.questions[self.index]
         heading = f"{self.lesson.title} · question {self.index + 1} of {len(self.quiz.questions)}"
-        self.round = self.poll.room.ask(self.lesson.id, heading, question.prompt, self.choices)
+        prompt = question.prompt
+        if isinstance(question, OrderQuestion):  # the items, numbered as on the big screen
+            order = shown_order(self.lesson, self.index, question)
+            items = [f"{n}) {question.items[i].text}" for n, i in enumerate(order, 1)]
+            prompt = "\n".join([prompt, *items])
+        self.round = self.poll.room.ask(self.lesson.id, heading, prompt, self.choices)
         self._draw_chart()  # Textual runs ClassQuestionScreen.on_mount after this one
 
     def _counted(self, tally: Tally, page_changed: bool) -> None:
