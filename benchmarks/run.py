@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.engine import Result, close_while_held, delay_to_received, many_runs, run_cycle
+from benchmarks.poll import answer_to_bar, answers_per_second
 from benchmarks.ui import keypress_to_row, launch_to_first_paint
 
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         ("close while held", lambda: [close_while_held(repeats * 2)]),
         (f"{runs} runs", lambda: many_runs(runs)),
         ("keypress", lambda: [keypress_to_row(max(2, repeats // 4))]),
+        ("class poll", lambda: [answers_per_second(rounds=repeats // 2), answer_to_bar(repeats)]),
     ):
         print(f"measuring {label}…", file=sys.stderr, flush=True)
         results.extend(bench())

@@ -102,6 +102,14 @@ def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
     assert "textual" in imported
     assert "celery" not in imported and "pydantic" not in imported and "django" not in imported
     assert "click" not in imported  # plain `tutor` opens the first screen without parsing
+    assert "aiohttp" not in imported and "segno" not in imported  # only `tutor demo --poll`
+
+
+def test_a_demo_without_its_poll_loads_neither_aiohttp_nor_segno():
+    imported = _imported_after(
+        "import tutor.ui.screens.demo, tutor.ui.screens.poll_question, tutor.poll.server"
+    )
+    assert "aiohttp" not in imported and "segno" not in imported
 
 
 @pytest.mark.parametrize(

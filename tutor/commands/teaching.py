@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from . import TutorError, content_option, open_store, saved_options, stage_timeout_option, streams
+
+if TYPE_CHECKING:
+    from ..poll.server import PollServer
 
 ENDPOINT = click.Path(dir_okay=False, path_type=Path)
 
@@ -16,7 +20,8 @@ ENDPOINT = click.Path(dir_okay=False, path_type=Path)
 @click.command(
     epilog="Keys: space pause/resume, ← → step, + - pace, s speaker notes, c class question "
     "(v reveals), b/w/d what-if (backend off, worker stopped, direct call), q quit. Follow the "
-    "notes in another terminal with 'tutor notes'."
+    "notes in another terminal with 'tutor notes'. With --poll the room answers class questions "
+    "from its phones (j shows/hides the join QR code)."
 )
 @click.argument("lessons", nargs=-1, metavar="[LESSON]...")
 @click.option(
@@ -29,6 +34,33 @@ ENDPOINT = click.Path(dir_okay=False, path_type=Path)
     default=None,
     help="Where 'tutor notes' connects (default: in your user runtime folder).",
 )
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Let the room answer class questions from its phones: serves a join page (address and "
+    "QR code on screen) and shows the spread of answers before the reveal.",
+)
+@click.option(
+    "--host",
+    default=None,
+    metavar="ADDR",
+    help="With --poll: address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 lets "
+    "phones on your network join).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    metavar="PORT",
+    help="With --poll: port to listen on (default 8765; 0 picks a free one).",
+)
+@click.option(
+    "--poll-results",
+    type=ENDPOINT,
+    default=None,
+    metavar="FILE",
+    help="With --poll: write each question's counts as CSV to FILE when the demo ends.",
+)
 @saved_options
 @content_option
 @stage_timeout_option
@@ -39,6 +71,10 @@ def demo(
     socket: Path | None,
     data_dir: Path | None,
     learner: str | None,
+    poll: bool = False,
+    host: str | None = None,
+    port: int | None = None,
+    poll_results: Path | None = None,
 ) -> int:
     """Instructor mode: real runs advance on their own.
 
@@ -55,6 +91,9 @@ def demo(
         check_lesson_id(summaries, lesson_id)
     if pace <= 0:
         raise TutorError("--pace must be more than 0 seconds", EXIT_USAGE)
+    class_poll = start_poll(host, port, poll_results) if poll else None
+    if class_poll is None and (host, port, poll_results) != (None, None, None):
+        raise TutorError("--host, --port and --poll-results go with --poll", EXIT_USAGE)
     if socket is None:
         try:
             socket = default_socket_path()
@@ -68,9 +107,43 @@ def demo(
         demo=chosen,
         loop=loop,
         notes_socket=socket,
+        poll=class_poll,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        if class_poll is not None:
+            end_poll(class_poll, poll_results)
     return app.return_code or EXIT_OK
+
+
+def start_poll(host: str | None, port: int | None, results: Path | None) -> PollServer:
+    """Start the class poll's server (a clear error if it cannot listen or write its results)."""
+    from ..poll.room import Room
+    from ..poll.server import DEFAULT_PORT, LOCALHOST, PollServer
+
+    if results is not None and not results.parent.is_dir():
+        raise TutorError(f"--poll-results: folder {results.parent} does not exist", EXIT_USAGE)
+    where = LOCALHOST if host is None else host
+    server = PollServer(Room(), where, DEFAULT_PORT if port is None else port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise TutorError(f"class poll: {exc} (choose another with --port)", EXIT_USAGE) from None
+    return server
+
+
+def end_poll(server: PollServer, results: Path | None) -> None:
+    """Stop the class poll with the demo, and write its results if asked to."""
+    server.stop()
+    if results is None:
+        return
+    try:
+        asked = server.room.write_csv(results)
+    except OSError as exc:
+        print(f"tutor: the poll results cannot be written: {exc}", file=sys.stderr)
+        return
+    print(f"Class poll: {asked} question(s) written to {results}", file=streams().out)
 
 
 @click.command()

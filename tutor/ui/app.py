@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ..content.loader import Course
     from ..demo.notes import NotesPublisher
+    from ..poll.server import PollServer
     from ..progress.store import LessonProgress, ProgressStore
     from .widgets.run_driver import RunDriver
 
@@ -49,6 +50,7 @@ class TutorApp(App[None]):
         demo: Sequence[str] | None = None,
         loop: bool = False,
         notes_socket: Path | None = None,
+        poll: PollServer | None = None,
     ) -> None:
         super().__init__()
         self.demo_lessons = list(demo or [])
@@ -58,6 +60,8 @@ class TutorApp(App[None]):
         self.demo_started = time.monotonic()
         self.notes_socket = notes_socket
         self.notes_publisher: NotesPublisher | None = None
+        self.poll = poll
+        """The demo's class poll (`--poll`), started and stopped by its command."""
         self.progress = progress
         """Where progress is saved (None: this session only, as in tests)."""
         self.start_quiz = quiz
@@ -264,6 +268,7 @@ class TutorApp(App[None]):
             quiz=self.course.quiz(lesson_id),
             started=self.demo_started,
             position=position,
+            poll=self.poll,
         )
         self.push_screen(screen)
 

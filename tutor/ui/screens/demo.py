@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -26,6 +27,9 @@ from ..widgets.run_status import RunStatus
 from .class_question import ClassQuestionScreen
 from .what_if import WhatIfScreen
 
+if TYPE_CHECKING:
+    from ...poll.server import PollServer
+
 
 class DemoScreen(PlaysRun, Screen[None]):
     """Fewer, larger panels; a big step counter; auto-advance at a pace the instructor sets."""
@@ -43,6 +47,7 @@ class DemoScreen(PlaysRun, Screen[None]):
         Binding("d", "what_if('direct')", "Direct call"),
         Binding("escape", "home", "Home"),
         Binding("r", "restart", "Restart", show=False),
+        Binding("j", "join_code", "Join QR", show=False),
     ]
 
     def __init__(
@@ -53,6 +58,7 @@ class DemoScreen(PlaysRun, Screen[None]):
         quiz: Quiz | None,
         started: float,
         position: str = "",
+        poll: PollServer | None = None,
     ) -> None:
         super().__init__()
         self.lesson = lesson
@@ -66,6 +72,8 @@ class DemoScreen(PlaysRun, Screen[None]):
         self.what_ifs: dict[str, tuple[str, Snapshot]] = {}
         """The built-in what-ifs run so far: the code that ran and the final snapshot."""
         self._moving_on: Timer | None = None
+        self.poll = poll
+        """The class poll (`tutor demo --poll`): class questions go to the room's phones too."""
         self.sub_title = lesson.title
 
     # ------------------------------------------------------------------ layout
@@ -77,6 +85,10 @@ class DemoScreen(PlaysRun, Screen[None]):
             with Vertical(id="demo-title"):
                 yield Static(Text(self.lesson.title, style="bold"), id="demo-lesson")
                 yield Static(id="elapsed")
+                if self.poll is not None:
+                    yield poll_join(self.poll)
+            if self.poll is not None:
+                yield poll_qr(self.poll)
         yield LessonPanels(self.lesson, presenter=True)
         yield Static(id="notes", classes="-hidden")
         yield Footer()
@@ -153,6 +165,11 @@ class DemoScreen(PlaysRun, Screen[None]):
         self.next_question += 1
         was_running = self._hold()
         screen = ClassQuestionScreen(self.lesson, self.quiz, index)
+        if self.poll is not None:
+            from .poll_question import PollQuestionScreen
+
+            screen = PollQuestionScreen(self.lesson, self.quiz, index, self.poll)
+            self.query_one("#poll-qr", Static).display = False  # it shows the QR code itself
         self.app.push_screen(screen, lambda _: self._resume(was_running))
 
     def action_what_if(self, name: str) -> None:
@@ -179,6 +196,12 @@ class DemoScreen(PlaysRun, Screen[None]):
         screen = WhatIfScreen(WHAT_IFS[name], code, snapshot, baseline)
         self.app.push_screen(screen, lambda _: self._resume(was_running))
 
+    def action_join_code(self) -> None:
+        """Show or hide the class poll's join QR code."""
+        if self.poll is not None:  # shown until the first class question
+            qr = self.query_one("#poll-qr", Static)
+            qr.display = not qr.display
+
     # ------------------------------------------------------------------ drawing
     def _tick_clock(self) -> None:
         if not self.query("#elapsed"):
@@ -203,3 +226,19 @@ class DemoScreen(PlaysRun, Screen[None]):
     def current_notes(self) -> str:
         """The notes of the step on screen (the first step's before the run starts)."""
         return self.lesson.steps[max(self.steps_shown, 1) - 1].notes
+
+
+def poll_join(poll: PollServer) -> Static:
+    """The class poll's join address, under the demo's title."""
+    where = "" if poll.local else f" (listening on {poll.host or '*'}: open to the network)"
+    line = Text(f"Class poll{where}: ", style="bold")
+    line.append(poll.join_url, style="bold underline")
+    line.append("\nj shows/hides the QR code · c asks the class", style="dim")
+    return Static(line, id="poll-join")
+
+
+def poll_qr(poll: PollServer) -> Static:
+    """The join address as a QR code, beside the demo's title until the first class question."""
+    from ...render.poll import qr_code
+
+    return Static(qr_code(poll.join_url), id="poll-qr")
