@@ -4,7 +4,7 @@ read into an immutable `Snapshot`. It reads; it never moves the run on."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery.backends.base import DisabledBackend
 from celery.worker import state as worker_state
@@ -33,6 +33,9 @@ from .stages import Stop, worker_of
 from .trace import Trace
 from .worker import InThreadWorker
 
+if TYPE_CHECKING:
+    from .beat import RunBeat
+
 TASK_META_PREFIX = "celery-task-meta-"
 """How the key/value result backend names a task's stored meta."""
 
@@ -52,6 +55,7 @@ class SnapshotReader:
         conductor: Conductor,
         workers: Sequence[InThreadWorker],
         caller: Caller,
+        beats: Sequence[RunBeat] = (),
     ) -> None:
         self._config = config
         self._app_ref = app_ref
@@ -62,6 +66,7 @@ class SnapshotReader:
         self._conductor = conductor
         self._workers = workers
         self._caller = caller
+        self._beats = beats
 
     def read(self, stop: Stop) -> Snapshot:
         """Read the real state now into the Snapshot of `stop`."""
@@ -100,6 +105,7 @@ class SnapshotReader:
             pauses=self._conductor.clock.pauses(),
             task_names=tuple(iter_task_names(app)),
             timer=self._timer(ledger),
+            beat=tuple(view for beat in self._beats for view in beat.entries()),
         )
 
     def _timer(self, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..defaults import STAGE_TIMEOUT_ENV  # overrides the default stage time limit process-wide
 
@@ -36,6 +37,29 @@ class WorkerSpec:
 
 
 @dataclass(frozen=True)
+class BeatEntrySpec:
+    """One entry of a beat schedule: send `task` every `every` seconds of the run's own time."""
+
+    name: str
+    task: str
+    """The registered task name ("tasks.send_report")."""
+    every: float
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BeatSpec:
+    """Real celery beat services in the run (Celery's in-memory `Scheduler`, on the run's clock)."""
+
+    schedule: tuple[BeatEntrySpec, ...]
+    services: int = 1
+    """How many beat services run the same schedule (each sends every due message)."""
+    stop_after: int = 3
+    """Each service is stopped once it has sent this many messages, so the run can end."""
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """Everything that makes a run: the sample code and how its Celery app is set up."""
 
@@ -65,6 +89,8 @@ class RunConfig:
     it (e.g. ("worker-1", "executing"))."""
     max_messages: int = DEFAULT_MAX_MESSAGES
     """Most task messages the run publishes; one more stops the run with SampleError."""
+    beat: BeatSpec | None = None
+    """A celery beat service publishing the schedule's messages (None: no beat)."""
 
     @property
     def advance_timeout(self) -> float:

@@ -18,6 +18,7 @@ import linecache
 import threading
 import weakref
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .. import compat
 from . import stdin
@@ -38,6 +39,9 @@ from .stages import CALLER_THREAD, Stage, Stop, worker_of
 from .taps.log import quiet_celery_loggers
 from .timer import RunTimer
 from .worker import InThreadWorker
+
+if TYPE_CHECKING:
+    from .beat import RunBeat
 
 __all__ = ["Run", "RunConfig", "WorkerSpec", "close_all"]
 
@@ -78,6 +82,7 @@ class Run:
         self.broker = BrokerStore(self.recorder.broker_tap)
         self.results = ResultStore()
         self.workers: list[InThreadWorker] = []
+        self.beats: list[RunBeat] = []
         self.snapshots: list[Snapshot] = []
         self.caller = Caller(
             self.program,
@@ -98,6 +103,7 @@ class Run:
             conductor=self.conductor,
             workers=self.workers,
             caller=self.caller,
+            beats=self.beats,
         )
         self._settled: dict[int, Snapshot] = {}
         self.conductor.on_settled = self._read_settled
@@ -151,6 +157,11 @@ class Run:
         compat.allow_result_join()
         names = ", ".join(iter_task_names(app))
         listening = "; ".join(f"{w.name} listens on {', '.join(w.queues)}" for w in self.workers)
+        if self.config.beat is not None:
+            from .beat import start_beats  # celery.beat loads only for a run with beat
+
+            self.beats.extend(start_beats(app, self.config.beat, self.recorder.beat_tap))
+            listening += f"; {len(self.beats)} beat service(s) run the schedule"
         self.conductor.mark(
             Stage.DEFINED,
             detail=f"registered {names}; {listening or 'no worker is running'}",
@@ -216,6 +227,8 @@ class Run:
         self._closed = True
         _LIVE.discard(self)
         stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
+        for beat in self.beats:
+            beat.stop()
         for worker in self.workers:
             worker.stop(join=worker.thread_ident not in stuck)
         if self.caller.thread_ident not in stuck:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .beat_view import BeatEntryView
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage, Stop
 from .trace import TraceEvent
@@ -196,6 +197,8 @@ class Snapshot:
     task_names: tuple[str, ...] = field(default=())
     timer: tuple[TimerEntryView, ...] = field(default=())
     """Every task waiting in a worker's timer, soonest first."""
+    beat: tuple[BeatEntryView, ...] = field(default=())
+    """Every entry of the run's beat services (none without beat)."""
 
     def active_time(self, at: float) -> float:
         """`at` (seconds since the start) minus the pauses before it: time the run really ran."""
