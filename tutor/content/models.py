@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from .beat import BeatEntry, BeatSetup
 from .crossref import lesson_problems, missing_step
 from .fields import (
     FORMAT_VERSION,
@@ -39,6 +40,8 @@ from .quiz_models import (
 __all__ = [
     "FORMAT_VERSION",
     "PLACEHOLDER_ROOTS",
+    "BeatEntry",
+    "BeatSetup",
     "Choice",
     "ChoiceQuestion",
     "CourseIndex",
@@ -120,6 +123,8 @@ class RunSetup(_Strict):
     """With acks_late: a message whose worker was lost goes back to its queue."""
     stop_worker: StopWorker | None = None
     """Stop that worker when the run reaches the stage in it (what a lost worker does)."""
+    beat: BeatSetup | None = None
+    """Celery beat services sending a schedule of messages (none: no beat)."""
 
     @model_validator(mode="after")
     def _known_worker(self) -> RunSetup:

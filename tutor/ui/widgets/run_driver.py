@@ -223,9 +223,11 @@ class RunDriver(Widget):
         )  # fmt: skip
 
     def _count_down_timer_wait(self, lesson_run: LessonRun) -> None:
-        """While the run waits out a worker timer's countdown, show the seconds left (the run's
-        own clock stood still while the learner read; from now on it runs for real)."""
-        left = [e.seconds_left for e in (lesson_run.stops[-1].timer if lesson_run.stops else ())]
+        """While the run waits out a worker timer's countdown or beat's next send, show the
+        seconds left (the run's own clock stood still while the learner read; now it runs)."""
+        last = lesson_run.stops[-1] if lesson_run.stops else None
+        left = [e.seconds_left for e in (last.timer if last else ())]
+        left += [b.seconds_left for b in (last.beat if last else ()) if b.seconds_left is not None]
         if not left or min(left) <= 0:
             return
         deadline = time.monotonic() + min(left)
