@@ -29,6 +29,7 @@ def test_list_prints_one_lesson_a_line_id_first():
         "workers",
         "lost-work",
         "canvas",
+        "periodic",
     ]
     assert "Calling tasks asynchronously" in lines[0]
 
@@ -39,7 +40,7 @@ def test_a_wrong_lesson_id_is_one_line_listing_the_valid_ids_and_exit_2():
     assert out == ""
     assert (
         err == "tutor: no lesson called 'dealy'; the lessons are: delay, direct-vs-delay, results, "
-        "failure, retry, scheduling, workers, lost-work, canvas\n"
+        "failure, retry, scheduling, workers, lost-work, canvas, periodic\n"
     )
 
 
