@@ -80,9 +80,7 @@ _KIND_TYPES: Mapping[Kind, tuple[type, ...]] = {
 }
 
 
-def test_the_vocabulary_has_exactly_the_names_and_fields_of_a_real_context(
-    contexts, beat_contexts
-):
+def test_the_vocabulary_has_exactly_the_names_and_fields_of_a_real_context(contexts, beat_contexts):
     real = {name: _shape(value) for name, value in contexts[-1].items()}
     real |= {name: _shape(beat_contexts[-1][name]) for name in ("beat", "beats")}
     assert real == {name: _vocabulary_shape(entry) for name, entry in PLACEHOLDERS.items()}
@@ -102,9 +100,7 @@ def _leaves(value: object, entry: Placeholder, path: str):
         yield path, entry, value
 
 
-def test_every_value_the_real_run_gives_is_of_the_kind_the_vocabulary_says(
-    contexts, beat_contexts
-):
+def test_every_value_the_real_run_gives_is_of_the_kind_the_vocabulary_says(contexts, beat_contexts):
     seen = set()
     for context in contexts + beat_contexts:
         for name, entry in PLACEHOLDERS.items():
