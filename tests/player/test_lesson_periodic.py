@@ -89,7 +89,7 @@ def test_beat_sends_every_two_seconds_of_run_time_then_is_stopped(played):
     assert [t.executed_by for t in reports] == ["worker-1"] * 3
     assert [t.state for t in reports] == ["SUCCESS"] * 3
     run_times = [final.active_time(t.published_at) for t in reports]
-    assert all(b - a >= 1.99 for a, b in itertools.pairwise(run_times))  # never before due
+    assert all(b - a >= 1.9 for a, b in itertools.pairwise(run_times))  # never sooner than due
     assert results[4].result == (
         "Queue 'celery' holds 1; beat is stopped (this lesson stops it after 3 sends so the run "
         "can end)"

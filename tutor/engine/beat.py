@@ -201,3 +201,9 @@ def start_beats(app: Any, spec: BeatSpec, listener: BeatListener) -> list[RunBea
     for beat in beats:
         beat.start()
     return beats
+
+
+def services_text(beats: list[RunBeat]) -> str:
+    """The run's beat services in words: "beat runs the schedule" (or "2 beat services run...")."""
+    many = len(beats) > 1
+    return f"{len(beats)} beat services run the schedule" if many else "beat runs the schedule"

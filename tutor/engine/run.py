@@ -158,10 +158,10 @@ class Run:
         names = ", ".join(iter_task_names(app))
         listening = "; ".join(f"{w.name} listens on {', '.join(w.queues)}" for w in self.workers)
         if self.config.beat is not None:
-            from .beat import start_beats  # celery.beat loads only for a run with beat
+            from .beat import services_text, start_beats  # celery.beat loads only for beat
 
             self.beats.extend(start_beats(app, self.config.beat, self.recorder.beat_tap))
-            listening += f"; {len(self.beats)} beat service(s) run the schedule"
+            listening += f"; {services_text(self.beats)}"
         self.conductor.mark(
             Stage.DEFINED,
             detail=f"registered {names}; {listening or 'no worker is running'}",
