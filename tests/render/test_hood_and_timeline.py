@@ -4,6 +4,7 @@ timeline shows the caller blocked in get(); a variant's outcome says a task rais
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -123,3 +124,17 @@ def test_the_hood_shows_each_beat_entry_counting_down_then_stopped():
     assert f"next in {left:.1f} s" in shown
     assert "sent by beat (header celery_beat_task)" in shown
     assert "sent 2 · stopped" in _text(under_the_hood(last), width=420)
+
+
+def test_the_timeline_gives_each_beat_service_a_lane_with_one_mark_per_send():
+    from tutor.engine import BeatEntrySpec, BeatSpec
+
+    beat = BeatSpec((BeatEntrySpec("report", "tasks.send_report", 0.3, ("daily",)),), stop_after=3)
+    with Run.start(RunConfig(code=BEAT_CODE, beat=beat)) as run:
+        last = run.run_to_end()[-1]
+    lanes, spans = lane_spans(last)
+    assert lanes == ["main-app", "worker-1", "beat"]
+    sends = [span for span in spans if span.lane == "beat"]
+    assert len(sends) == 3 and all(span.kind == "busy" for span in sends)
+    [row] = [line for line in _text(timeline(last)).splitlines() if line.startswith("beat")]
+    assert len(re.findall("█+", row)) == 3  # three marks, apart
