@@ -118,3 +118,13 @@ def test_an_entry_naming_no_task_of_the_sample_is_one_clear_line(start_run):
     text = str(raised.value)
     assert "beat entry 'report' sends 'tasks.nope'" in text and "tasks.send_report" in text
     assert "\n" not in text
+
+
+def test_the_time_before_the_first_advance_is_not_run_time(start_run):
+    run = start_run(QUICK, beat=_beat(every=0.3, stop_after=2))
+    time.sleep(0.8)  # the learner reads the lesson's first screen
+    first = run.advance()
+    assert first.stage is Stage.DEFINED
+    (entry,) = first.beat
+    assert entry.total_run_count == 0 and entry.seconds_left > 0.25
+    assert first.depth == 0 and first.tasks == ()

@@ -20,8 +20,11 @@ class BeatTap:
         return self.context.conductor.clock.now()
 
     def expect(self, services: int) -> None:
-        """`services` beat services are about to start: the run does not finish while they run."""
+        """`services` beat services are about to start: the run does not finish while they run,
+        and its clock stands still until the first advance (time spent before the learner's
+        first move is no run time: beat's first send comes one interval into the run)."""
         self.context.conductor.expect(services)
+        self.context.conductor.clock.pause()
 
     def started(self, service: str, schedule: str) -> None:
         """A beat service's thread starts (in that thread)."""
