@@ -128,3 +128,11 @@ def test_the_time_before_the_first_advance_is_not_run_time(start_run):
     (entry,) = first.beat
     assert entry.total_run_count == 0 and entry.seconds_left > 0.25
     assert first.depth == 0 and first.tasks == ()
+
+
+def test_beat_keeps_its_schedule_in_memory_and_writes_no_file(start_run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # `celery beat` would write celerybeat-schedule here
+    run = start_run(QUICK, beat=_beat(every=0.2, stop_after=2))
+    run.run_to_end()
+    run.close()
+    assert list(tmp_path.iterdir()) == []
