@@ -57,7 +57,7 @@ def test_beat_sends_each_entry_when_due_on_the_run_clock(start_run):
     assert [e.thread for e in publish_events] == ["beat"] * 3
     (entry,) = last.beat
     assert (entry.name, entry.task, entry.total_run_count) == ("report", "tasks.send_report", 3)
-    assert entry.running is False and entry.seconds_left is None
+    assert entry.active is False and entry.seconds_left is None
     assert entry.every == 0.3 and entry.schedule.startswith("<freq: ")  # Celery's own repr
 
 

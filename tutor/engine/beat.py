@@ -10,6 +10,7 @@ fires there, and the ledger says beat published it). Imported only by a run that
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -149,7 +150,8 @@ class RunBeat:
             error = exc
         finally:
             self.active = False
-            self.beat_scheduler.close()
+            with contextlib.suppress(Exception):  # the run's broker may be going away too
+                self.beat_scheduler.close()
             if self._counted:
                 self._counted = False
                 self.listener.ended(self.name, error)
@@ -183,7 +185,7 @@ class RunBeat:
                     total_run_count=count,
                     last_run_at=entry.last_run_at.isoformat() if count else None,
                     seconds_left=left,
-                    running=self.active,
+                    active=self.active,
                     args=tuple(entry.args),
                     kwargs=dict(entry.kwargs),
                 )

@@ -27,7 +27,7 @@ class BeatEntryView:
     seconds_left: float | None
     """Run time left until it is due again (the learner's pauses do not count); None once the
     service stopped."""
-    running: bool
+    active: bool
     """Whether the service still runs (False once it was stopped)."""
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)

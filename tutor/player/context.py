@@ -112,7 +112,7 @@ def _beat(entry: BeatEntryView) -> Fields:
             "every": entry.every,
             "sent": entry.total_run_count,
             "seconds_left": UNDEFINED if entry.seconds_left is None else entry.seconds_left,
-            "status": "running" if entry.running else "stopped",
+            "status": "running" if entry.active else "stopped",
         }
     )
 
