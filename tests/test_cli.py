@@ -31,6 +31,7 @@ def test_list_prints_one_lesson_a_line_id_first():
         "canvas",
         "django-view",
         "on-commit",
+        "periodic",
     ]
     assert "Calling tasks asynchronously" in lines[0]
 
@@ -41,7 +42,7 @@ def test_a_wrong_lesson_id_is_one_line_listing_the_valid_ids_and_exit_2():
     assert out == ""
     assert (
         err == "tutor: no lesson called 'dealy'; the lessons are: delay, direct-vs-delay, results, "
-        "failure, retry, scheduling, workers, lost-work, canvas, django-view, on-commit\n"
+        "failure, retry, scheduling, workers, lost-work, canvas, django-view, on-commit, periodic\n"
     )
 
 

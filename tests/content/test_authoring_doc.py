@@ -49,12 +49,24 @@ flaky.apply_async((5,), queue="slow")
 """
 """A third, for a retry, a countdown in the worker's timer and a queue no worker consumes."""
 
+BEAT = """from celery import shared_task
+
+@shared_task
+def send_report(label):
+    return f"report {label}"
+
+print("the main app does its own work")
+"""
+"""A fourth, with a beat service sending send_report on a schedule."""
+
 NO_ENGINE_VALUE_YET: set[str] = set()
 """Placeholders the engine does not fill yet (the vocabulary has them; their rows say so)."""
 
 
 def _real_contexts() -> Iterator[dict[str, Any]]:
-    """The context at every stop of three real runs: `delay`, its what-if, a task that raises."""
+    """The context at every stop of real runs: `delay`, its what-if, a task that raises, a retry
+    and a countdown, beat."""
+    from tutor.engine.config import BeatEntrySpec, BeatSpec
     from tutor.engine.run import Run, RunConfig
     from tutor.player.context import build_context
     from tutor.player.lesson_run import LessonRun, run_config
@@ -68,6 +80,12 @@ def _real_contexts() -> Iterator[dict[str, Any]]:
         run_config(delay, "no-backend"),
         RunConfig(code=RAISING),
         RunConfig(code=WAITING),
+        RunConfig(
+            code=BEAT,
+            beat=BeatSpec(
+                (BeatEntrySpec("report-every-2s", "tasks.send_report", 0.3, ("daily",)),)
+            ),
+        ),
     ):
         run = Run.start(config)
         try:
@@ -170,6 +188,8 @@ def _default(field: Any) -> str:
 def field_tables() -> str:
     """The Markdown tables of every field of a lesson and of a quiz, from the models."""
     from tutor.content.models import (
+        BeatEntry,
+        BeatSetup,
         FlowBox,
         KeyMoment,
         RunSetup,
@@ -184,6 +204,7 @@ def field_tables() -> str:
 
     sections = [
         ("A lesson file", [(Lesson, ""), (RunSetup, "run."), (WorkerSetup, "run.workers[]."),
+                           (BeatSetup, "run.beat."), (BeatEntry, "run.beat.schedule[]."),
                            (Sample, "sample."), (FlowBox, "flow[]."), (Step, "steps[]."),
                            (TrackedVariable, "variables[]."), (TrackerColumn, "tracker[]."),
                            (KeyMoment, "key_moments[]."), (Variant, "variants.NAME.")]),

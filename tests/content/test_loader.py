@@ -117,7 +117,7 @@ def test_an_unknown_lesson_id_lists_the_valid_ones():
     assert (
         str(caught.value)
         == "no lesson called 'dealy'; the lessons are: delay, direct-vs-delay, results, "
-        "failure, retry, scheduling, workers, lost-work, canvas, django-view, on-commit"
+        "failure, retry, scheduling, workers, lost-work, canvas, django-view, on-commit, periodic"
     )
 
 

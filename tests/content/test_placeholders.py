@@ -30,6 +30,26 @@ def contexts() -> list[dict[str, Any]]:
         return [build_context(result.snapshot) for result in results]
 
 
+BEAT_SAMPLE = """from celery import shared_task
+
+@shared_task
+def send_report(label):
+    return label
+
+print("up")
+"""
+
+
+@pytest.fixture(scope="module")
+def beat_contexts() -> list[dict[str, Any]]:
+    """The context at every stop of a real run with a beat service (delay has none)."""
+    from tutor.engine import BeatEntrySpec, BeatSpec, Run, RunConfig
+
+    beat = BeatSpec((BeatEntrySpec("report", "tasks.send_report", 0.2, ("daily",)),), stop_after=2)
+    with Run.start(RunConfig(code=BEAT_SAMPLE, beat=beat)) as run:
+        return [build_context(snapshot) for snapshot in run.run_to_end()]
+
+
 def _shape(value: object) -> object:
     """The names and fields of a context value (records as dicts of their fields)."""
     if isinstance(value, Fields):
@@ -60,8 +80,9 @@ _KIND_TYPES: Mapping[Kind, tuple[type, ...]] = {
 }
 
 
-def test_the_vocabulary_has_exactly_the_names_and_fields_of_a_real_context(contexts):
+def test_the_vocabulary_has_exactly_the_names_and_fields_of_a_real_context(contexts, beat_contexts):
     real = {name: _shape(value) for name, value in contexts[-1].items()}
+    real |= {name: _shape(beat_contexts[-1][name]) for name in ("beat", "beats")}
     assert real == {name: _vocabulary_shape(entry) for name, entry in PLACEHOLDERS.items()}
 
 
@@ -79,9 +100,9 @@ def _leaves(value: object, entry: Placeholder, path: str):
         yield path, entry, value
 
 
-def test_every_value_the_real_run_gives_is_of_the_kind_the_vocabulary_says(contexts):
+def test_every_value_the_real_run_gives_is_of_the_kind_the_vocabulary_says(contexts, beat_contexts):
     seen = set()
-    for context in contexts:
+    for context in contexts + beat_contexts:
         for name, entry in PLACEHOLDERS.items():
             for path, leaf, value in _leaves(context[name], entry, name):
                 seen.add(path)
@@ -169,6 +190,8 @@ def test_a_bad_placeholder_is_said_in_one_line(template, problem):
         "{queues[slow].depth} in {queues[slow].name}",
         "{timer.count} waiting, soonest {timer.next_eta}, {timer.seconds_left:.1f} s left",
         "{task.retries} retries, eta {task.eta}: {task.traceback}",
+        "{beat.name} sends {beat.task} every {beat.every:g} s: sent {beat.sent}, next in "
+        "{beat.seconds_left:.1f} s ({beats[1].service} is {beats[1].status})",
     ],
 )
 def test_dynamic_keys_and_sound_format_specs_are_accepted(template):

@@ -42,6 +42,7 @@ def test_engine_modules_import_neither_textual_nor_rich(module):
     "module",
     [
         "tutor.compat",
+        "tutor.engine.beat_view",
         "tutor.engine.config",
         "tutor.engine.protocol",
         "tutor.engine.snapshot",
@@ -78,6 +79,17 @@ def test_a_whole_run_imports_neither_textual_nor_rich():
     assert "celery" in imported
     assert "textual" not in imported and "rich" not in imported
     assert not imported & DJANGO_PROPER  # only a run that asks for a Django project loads Django
+    assert "celery.beat" not in imported  # beat loads only for a lesson that asks for it
+
+
+def test_a_run_with_beat_imports_celery_beat():
+    statement = (
+        "from tutor.engine import Run, RunConfig, BeatSpec, BeatEntrySpec; "
+        "from tests.conftest import ADD_SAMPLE; "
+        "beat = BeatSpec((BeatEntrySpec('e', 'tasks.add', 0.1, (1, 2)),), stop_after=1); "
+        "r = Run.start(RunConfig(code=ADD_SAMPLE, beat=beat)); r.run_to_end(); r.close()"
+    )
+    assert "celery.beat" in _imported_after(statement)
 
 
 def test_plain_mode_does_not_import_textual():
@@ -88,6 +100,7 @@ def test_plain_mode_does_not_import_textual():
     assert "rich" in imported
     assert "textual" not in imported
     assert not imported & DJANGO_PROPER
+    assert "celery.beat" not in imported
 
 
 def test_listing_lessons_does_not_import_celery():
@@ -101,6 +114,7 @@ def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
     imported = _imported_after("import tutor.cli, tutor.launch, tutor.ui.app")
     assert "textual" in imported
     assert "celery" not in imported and "pydantic" not in imported and "django" not in imported
+    assert "celery.beat" not in imported
     assert "click" not in imported  # plain `tutor` opens the first screen without parsing
     assert "aiohttp" not in imported and "segno" not in imported  # only `tutor demo --poll`
 

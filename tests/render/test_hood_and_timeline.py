@@ -4,6 +4,7 @@ timeline shows the caller blocked in get(); a variant's outcome says a task rais
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -98,3 +99,42 @@ def test_a_task_that_raised_is_not_one_that_never_ran(stops):
     assert "raised ZeroDivisionError: division by zero; state FAILURE" in text
     assert "never ran" in text  # the one in the queue nobody consumes
     assert "returned 4 after 1 retry" in text
+
+
+BEAT_CODE = """from celery import shared_task
+
+@shared_task
+def send_report(label):
+    return label
+
+print("up")
+"""
+
+
+def test_the_hood_shows_each_beat_entry_counting_down_then_stopped():
+    from tutor.engine import BeatEntrySpec, BeatSpec, Stage
+
+    beat = BeatSpec((BeatEntrySpec("report", "tasks.send_report", 0.3, ("daily",)),), stop_after=2)
+    with Run.start(RunConfig(code=BEAT_CODE, beat=beat)) as run:
+        first = run.advance_to(Stage.QUEUED)
+        last = run.run_to_end()[-1]
+    shown = _text(under_the_hood(first), width=420)
+    left = first.beat[0].seconds_left
+    assert "beat 'report': tasks.send_report(\"daily\") every 0.3 s · sent 1" in shown
+    assert f"next in {left:.1f} s" in shown
+    assert "sent by beat (header celery_beat_task)" in shown
+    assert "sent 2 · stopped" in _text(under_the_hood(last), width=420)
+
+
+def test_the_timeline_gives_each_beat_service_a_lane_with_one_mark_per_send():
+    from tutor.engine import BeatEntrySpec, BeatSpec
+
+    beat = BeatSpec((BeatEntrySpec("report", "tasks.send_report", 0.3, ("daily",)),), stop_after=3)
+    with Run.start(RunConfig(code=BEAT_CODE, beat=beat)) as run:
+        last = run.run_to_end()[-1]
+    lanes, spans = lane_spans(last)
+    assert lanes == ["main-app", "worker-1", "beat"]
+    sends = [span for span in spans if span.lane == "beat"]
+    assert len(sends) == 3 and all(span.kind == "busy" for span in sends)
+    [row] = [line for line in _text(timeline(last)).splitlines() if line.startswith("beat")]
+    assert len(re.findall("█+", row)) == 3  # three marks, apart

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .models import Lesson, Variant
@@ -128,8 +128,21 @@ def lesson_problems(lesson: Lesson) -> Iterator[str]:
                 f"(defined: {known})"
             )
     yield from steps_problems(lesson.steps, lesson.variables, lesson.sample.code)
+    yield from beat_problems(lesson.run, lesson.sample.code)
     for name, variant in lesson.variants.items():
         yield from _variant_problems(lesson, name, variant)
+        if variant.run is not None:
+            code = variant.code or lesson.sample.code
+            yield from beat_problems(variant.run, code, f"variants.{name}.")
+
+
+def beat_problems(run: Any, code: str, where: str = "") -> Iterator[str]:
+    """Beat entries (of a [run]) that name no task of the sample."""
+    beat = getattr(run, "beat", None)
+    for index, entry in enumerate(beat.schedule if beat is not None else ()):
+        problem = task_name_problem(entry.task, code)
+        if problem is not None:
+            yield f"{where}run.beat.schedule[{index}].task: {problem}"
 
 
 def _variant_problems(lesson: Lesson, name: str, variant: Variant) -> Iterator[str]:

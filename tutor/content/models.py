@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from .beat import BeatEntry, BeatSetup
 from .crossref import lesson_problems, missing_step
 from .fields import (
     FORMAT_VERSION,
@@ -40,6 +41,8 @@ from .run_setup import RunSetup, WorkerSetup
 __all__ = [
     "FORMAT_VERSION",
     "PLACEHOLDER_ROOTS",
+    "BeatEntry",
+    "BeatSetup",
     "Choice",
     "ChoiceQuestion",
     "CourseIndex",

@@ -106,6 +106,31 @@ _WORKER = {
     "thread": _p(Kind.TEXT, "worker-1", "its thread"),
     "queues": _p(Kind.TEXT, "celery", "the queues it listens on, comma-separated"),
 }
+_BEAT = {
+    "name": _p(Kind.TEXT, "report-every-2s", "the entry's name in beat_schedule"),
+    "service": _p(Kind.TEXT, "beat", 'the beat service keeping it ("beat", "beat-2")'),
+    "task": _p(Kind.TEXT, "tasks.send_report", "the task it sends"),
+    "every": _p(Kind.NUMBER, 2.0, "its interval, in seconds"),
+    "sent": _p(Kind.NUMBER, 1, "how many times beat sent it so far (total_run_count)"),
+    "seconds_left": _p(Kind.NUMBER, 1.4, "seconds until it is due again (run time)"),
+    "status": _p(Kind.TEXT, "running", "running, or stopped"),
+}
+_STOP = {
+    "stage": _p(Kind.TEXT, "queued", "the stage"),
+    "thread": _p(Kind.TEXT, "main-app", "the thread holding"),
+    "detail": _p(Kind.TEXT, "the message waits in queue 'celery'", "what just happened"),
+    "line": _p(Kind.NUMBER, 7, "the sample line running"),
+}
+_BACKEND = {
+    "kind": _p(Kind.TEXT, "in-memory", "what kind of backend"),
+    "configured": _p(Kind.FLAG, True, "whether there is one"),
+    "entries": _p(Kind.NUMBER, 1, "how many results it holds"),
+    "ignore_result": _p(Kind.FLAG, False, "whether tasks ignore their results"),
+}
+_CALLER = {
+    "status": _p(Kind.TEXT, "running", "running, about to run a line, or finished"),
+    "variables": _p(Kind.MAPPING, {"result": "<AsyncResult…>"}, "its variables"),
+}
 
 PLACEHOLDERS: Mapping[str, Placeholder] = {
     "task": Placeholder(
@@ -126,41 +151,15 @@ PLACEHOLDERS: Mapping[str, Placeholder] = {
             "seconds_left": _p(Kind.NUMBER, 2.5, "seconds until the soonest one is due"),
         },
     ),
+    "beat": Placeholder(Kind.RECORD, "the run's (first) celery beat entry", None, _BEAT),
+    "beats": Placeholder(Kind.RECORDS, "every entry of every beat service", None, _BEAT),
     "depth": _p(Kind.NUMBER, 1, "how many messages wait in all queues"),
     "worker": Placeholder(Kind.RECORD, "the first worker", None, _WORKER),
     "workers": Placeholder(Kind.RECORDS, "every worker", None, _WORKER),
-    "stop": Placeholder(
-        Kind.RECORD,
-        "where the run is held",
-        None,
-        {
-            "stage": _p(Kind.TEXT, "queued", "the stage"),
-            "thread": _p(Kind.TEXT, "main-app", "the thread holding"),
-            "detail": _p(Kind.TEXT, "the message waits in queue 'celery'", "what just happened"),
-            "line": _p(Kind.NUMBER, 7, "the sample line running"),
-        },
-    ),
-    "backend": Placeholder(
-        Kind.RECORD,
-        "the result backend",
-        None,
-        {
-            "kind": _p(Kind.TEXT, "in-memory", "what kind of backend"),
-            "configured": _p(Kind.FLAG, True, "whether there is one"),
-            "entries": _p(Kind.NUMBER, 1, "how many results it holds"),
-            "ignore_result": _p(Kind.FLAG, False, "whether tasks ignore their results"),
-        },
-    ),
+    "stop": Placeholder(Kind.RECORD, "where the run is held", None, _STOP),
+    "backend": Placeholder(Kind.RECORD, "the result backend", None, _BACKEND),
     "task_names": _p(Kind.TEXT, "tasks.add", "the registered task names, comma-separated"),
-    "caller": Placeholder(
-        Kind.RECORD,
-        "the main app",
-        None,
-        {
-            "status": _p(Kind.TEXT, "running", "running, about to run a line, or finished"),
-            "variables": _p(Kind.MAPPING, {"result": "<AsyncResult…>"}, "its variables"),
-        },
-    ),
+    "caller": Placeholder(Kind.RECORD, "the main app", None, _CALLER),
     "elapsed_ms": _p(Kind.NUMBER, 2.4, "the run's own time so far, in ms (pauses left out)"),
 }
 """Every name a {placeholder} may start with, and what it holds."""

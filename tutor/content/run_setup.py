@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, JsonValue, model_validator
 
 from ..engine.config import DJANGO_SET_BY_TUTOR
+from .beat import BeatSetup
 from .fields import NonEmpty, StageName
 from .fields import Strict as _Strict
 
@@ -57,6 +58,8 @@ class RunSetup(_Strict):
     definitions, its `if __name__ == "__main__":` block holds the calls, the Celery app it creates
     runs on the tutor's in-memory broker and backend, errors name this file, and its sibling
     modules import from its folder."""
+    beat: BeatSetup | None = None
+    """Celery beat services sending a schedule of messages (none: no beat)."""
     django: bool = False
     """Run a real Django project around the app (its database, the sample's urls, proj.celery)."""
     django_settings: dict[str, JsonValue] = Field(default_factory=dict)

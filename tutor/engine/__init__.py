@@ -9,7 +9,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .config import RunConfig, WorkerSpec
+    from .beat_view import BeatEntryView
+    from .config import BeatEntrySpec, BeatSpec, RunConfig, WorkerSpec
     from .errors import EngineError, RunClosed, RunStalled, SampleError, TaskBodyExit
     from .protocol import RunLike
     from .run import Run
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from .trace import TraceEvent
 
 _WHERE = {
+    "BeatEntrySpec": "config",
+    "BeatEntryView": "beat_view",
+    "BeatSpec": "config",
     "EngineError": "errors",
     "RunClosed": "errors",
     "RunStalled": "errors",
@@ -54,6 +58,9 @@ __all__ = [
     "CALLER_THREAD",
     "NOT_CONFIGURED",
     "BackendView",
+    "BeatEntrySpec",
+    "BeatEntryView",
+    "BeatSpec",
     "CallView",
     "EngineError",
     "MessageView",

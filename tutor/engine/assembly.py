@@ -4,7 +4,7 @@ read into an immutable `Snapshot`. It reads; it never moves the run on."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery.backends.base import DisabledBackend
 from celery.worker import state as worker_state
@@ -33,6 +33,9 @@ from .stages import Stop, worker_of
 from .trace import Trace
 from .worker import InThreadWorker
 
+if TYPE_CHECKING:
+    from .beat import RunBeat
+
 TASK_META_PREFIX = "celery-task-meta-"
 """How the key/value result backend names a task's stored meta."""
 
@@ -52,11 +55,11 @@ class SnapshotReader:
         conductor: Conductor,
         workers: Sequence[InThreadWorker],
         caller: Caller,
+        beats: Sequence[RunBeat] = (),
     ) -> None:
         self.config = config
         self.app_settings: tuple[tuple[str, str, str], ...] = ()
         """A traced module's app settings (set when the run adopts that app)."""
-        """The run's configuration (an adopted app's settings replace it once adopted)."""
         self._app_ref = app_ref
         self._broker = broker
         self._results = results
@@ -65,6 +68,7 @@ class SnapshotReader:
         self._conductor = conductor
         self._workers = workers
         self._caller = caller
+        self._beats = beats
 
     def read(self, stop: Stop) -> Snapshot:
         """Read the real state now into the Snapshot of `stop`."""
@@ -104,6 +108,7 @@ class SnapshotReader:
             task_names=tuple(iter_task_names(app)),
             timer=self._timer(ledger),
             app_settings=self.app_settings,
+            beat=tuple(view for beat in self._beats for view in beat.entries()),
         )
 
     def _timer(self, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:

@@ -1,13 +1,12 @@
 """The conductor: holds every stage of a run until the learner moves on, one stop at a time.
 
-Threads of the run (the caller, each worker, each worker's timer) report to the conductor when they
-reach a stage. A *blocking* stop parks that thread until the stop is granted; a *marker* stop
-(a message waiting in a queue or in a timer) parks nothing, but the queue gate keeps its message
-from being taken until the stop is granted. `advance()` grants the current stop, then waits until
-the run has settled (no thread is doing work) and makes the oldest reached stop the current one.
-
-Each stop's snapshot is read when the run first settles after it (every thread held or idle, the
-clock still). Threads moving without a grant (a timer entry due, a caller's wait that ended) take
+Threads of the run (the caller, each worker, each worker's timer, beat) report to the conductor
+when they reach a stage. A *blocking* stop parks that thread until it is granted; a *marker* stop (a
+message waiting in a queue or in a timer) parks nothing, but the queue gate keeps its message from
+being taken until the stop is granted. `advance()` grants the current stop, waits until the run has
+settled (no thread is doing work) and makes the oldest reached stop the current one. Each stop's
+snapshot is read when the run first settles after it (every thread held or idle, the clock still).
+Threads moving without a grant (a timer entry or a beat entry due, a caller's wait that ended) take
 turns, never during a pause. A granted message goes to the first free worker that consumes it.
 """
 
@@ -16,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 
 from .clock import RunClock
@@ -35,11 +34,8 @@ class Conductor:
         self._pending: deque[Reached] = deque()
         self._current: Reached | None = None
         self._seq = 0
-        self._busy: set[int] = set()
-        self._held: set[int] = set()
-        self._waiters: dict[int, Callable[[], bool]] = {}
-        self._deadlines: dict[int, float] = {}
-        self._wanting: set[int] = set()
+        self._busy, self._held, self._wanting = set[int](), set[int](), set[int]()
+        self._waiters, self._deadlines = dict[int, Callable[[], bool]](), dict[int, float]()
         self._deliverable: dict[str, str] = {}
         self._consumers: dict[str, dict[int, None]] = {}  # in the order the workers started
         self._timed = 0
@@ -145,16 +141,18 @@ class Conductor:
                 self._busy.discard(threading.get_ident())
                 self._cond.notify_all()
 
-    def timer_entry_added(self) -> None:
-        """A task now waits in a worker's timer; the run is not finished until it fires."""
+    def expect(self, count: int) -> None:
+        """`count` more (negative: fewer) things happen on their own later (a timer entry due, a
+        beat service running): the run is not finished meanwhile."""
         with self._cond:
-            self._timed += 1
+            self._timed = max(0, self._timed + count)
+            self._cond.notify_all()
 
-    def timer_entry_fired(self) -> None:
-        """A timer entry fell due in the calling (timer) thread: on its turn, it is busy with it."""
+    def take_turn(self, beside_sample: bool = False) -> None:
+        """The calling thread moves on its own (a timer or beat entry fell due): on its turn, it
+        is busy. `beside_sample`: task bodies running meanwhile do not delay it (beat's way)."""
         with self._cond:
-            self._take_turn()
-            self._timed = max(0, self._timed - 1)
+            self._take_turn(spare=self._in_sample if beside_sample else ())
 
     @contextmanager
     def waiting(self, ready: Callable[[], bool], deadline: float | None = None) -> Iterator[None]:
@@ -276,13 +274,14 @@ class Conductor:
         if self._failure is not None:
             raise self._failure.with_traceback(None)
 
-    def _take_turn(self) -> None:
-        """(Lock held.) Wait until no other thread works and the run is not paused; go on."""
+    def _take_turn(self, spare: Collection[int] = ()) -> None:
+        """(Lock held.) Wait until the run is not paused and no other thread works (threads in
+        `spare` aside); go on."""
         me = threading.get_ident()
         self._wanting.add(me)
         self._cond.notify_all()
         try:
-            while not self._closing and (self.clock.paused or self._busy - {me}):
+            while not self._closing and (self.clock.paused or self._busy - {me, *spare}):
                 self._cond.wait(0.05)
         finally:
             self._wanting.discard(me)

@@ -39,6 +39,29 @@ class WorkerSpec:
 
 
 @dataclass(frozen=True)
+class BeatEntrySpec:
+    """One entry of a beat schedule: send `task` every `every` seconds of the run's own time."""
+
+    name: str
+    task: str
+    """The registered task name ("tasks.send_report")."""
+    every: float
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BeatSpec:
+    """Real celery beat services in the run (Celery's in-memory `Scheduler`, on the run's clock)."""
+
+    schedule: tuple[BeatEntrySpec, ...]
+    services: int = 1
+    """How many beat services run the same schedule (each sends every due message)."""
+    stop_after: int = 3
+    """Each service is stopped once it has sent this many messages, so the run can end."""
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """Everything that makes a run: the sample code and how its Celery app is set up."""
 
@@ -67,6 +90,7 @@ class RunConfig:
     """(worker name, stage): stop that worker for real when the run first reaches that stage in
     it (e.g. ("worker-1", "executing"))."""
     max_messages: int = DEFAULT_MAX_MESSAGES
+    """Most task messages the run publishes; one more stops the run with SampleError."""
     traced: bool = False
     """The code is a developer's module as it is (`tutor trace`): all of it runs as definitions,
     the statements of its `if __name__ == "__main__":` block are the calls, and a Celery app it
@@ -74,7 +98,6 @@ class RunConfig:
     settings then decide the backend, the ignored results and the queues the workers consume)."""
     search_path: str | None = None
     """A folder on sys.path while the run lives (a traced module's sibling imports)."""
-    """Most task messages the run publishes; one more stops the run with SampleError."""
     django: bool = False
     """Set up a real Django project in the process before the definitions run (see
     `tutor.engine.django_project`): a fresh SQLite database, the sample's `urlpatterns`, the run's
@@ -82,6 +105,8 @@ class RunConfig:
     django_settings: tuple[tuple[str, Any], ...] = ()
     """With `django`: more lines of the project's settings module, (name, value); Django keeps
     only the upper-case ones, as it does from a settings module."""
+    beat: BeatSpec | None = None
+    """A celery beat service publishing the schedule's messages (None: no beat)."""
 
     @property
     def advance_timeout(self) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .conductor import Conductor
 from .ledger import Ledger
-from .taps import BrokerTap, LogTap, SignalTap, TapContext, TaskTap, TimerTap
+from .taps import BeatTap, BrokerTap, LogTap, SignalTap, TapContext, TaskTap, TimerTap
 from .trace import Trace
 
 _run_numbers = itertools.count(1)
@@ -47,6 +47,8 @@ class RunRecorder:
         """Reported to by the app's tasks and results (the app's `RunHooks`)."""
         self.signal_tap = SignalTap(context, uid=f"tutor-run-{self.run_number}")
         self.log_tap = LogTap(context)
+        self.beat_tap = BeatTap(context)
+        """Reported to by the run's beat services (a `BeatListener`)."""
 
     def connect(self) -> None:
         """Listen to Celery's signals and its logger for this run."""

@@ -20,6 +20,7 @@ import weakref
 from contextlib import nullcontext
 from functools import partial
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .. import compat
 from . import stdin
@@ -40,6 +41,9 @@ from .stages import CALLER_THREAD, Stage, Stop, worker_of
 from .taps.log import quiet_celery_loggers
 from .worker import InThreadWorker
 from .worker_start import build_worker
+
+if TYPE_CHECKING:
+    from .beat import RunBeat
 
 __all__ = ["Run", "RunConfig", "WorkerSpec", "close_all"]
 
@@ -86,6 +90,7 @@ class Run:
         self.broker = BrokerStore(self.recorder.broker_tap)
         self.results = ResultStore()
         self.workers: list[InThreadWorker] = []
+        self.beats: list[RunBeat] = []
         self.snapshots: list[Snapshot] = []
         self.caller = Caller(
             self.program,
@@ -107,6 +112,7 @@ class Run:
             conductor=self.conductor,
             workers=self.workers,
             caller=self.caller,
+            beats=self.beats,
         )
         self._settled: dict[int, Snapshot] = {}
         self.conductor.on_settled = self._read_settled
@@ -170,6 +176,11 @@ class Run:
         listening = "; ".join(f"{w.name} listens on {', '.join(w.queues)}" for w in self.workers)
         if self.adoption is not None:
             listening += f"; {self.adoption.describe()}"
+        if self.config.beat is not None:
+            from .beat import services_text, start_beats  # celery.beat loads only for beat
+
+            self.beats.extend(start_beats(app, self.config.beat, self.recorder.beat_tap))
+            listening += f"; {services_text(self.beats)}"
         self.conductor.mark(
             Stage.DEFINED,
             detail=f"registered {names}; {listening or 'no worker is running'}",
@@ -191,6 +202,8 @@ class Run:
         self._closed = True
         _LIVE.discard(self)
         stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
+        for beat in self.beats:
+            beat.stop()
         for worker in self.workers:
             worker.stop(join=worker.thread_ident not in stuck)
         if self.caller.thread_ident not in stuck:

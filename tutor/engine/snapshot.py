@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .beat_view import BeatEntryView
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage, Stop
 from .trace import TraceEvent
@@ -199,6 +200,8 @@ class Snapshot:
     app_settings: tuple[tuple[str, str, str], ...] = field(default=())
     """A traced module's own app: (setting, value, "kept" or "replaced") for each setting its
     file made; empty for a lesson's sample."""
+    beat: tuple[BeatEntryView, ...] = field(default=())
+    """Every entry of the run's beat services (none without beat)."""
 
     def active_time(self, at: float) -> float:
         """`at` (seconds since the start) minus the pauses before it: time the run really ran."""

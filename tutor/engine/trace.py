@@ -20,7 +20,7 @@ class TraceEvent:
     thread: str
     """Name of the thread the event happened in."""
     source: str
-    """Who reported it: "signal", "broker", "timer", "caller", "worker" or "log"."""
+    """Who reported it: "signal", "broker", "timer", "beat", "caller", "worker" or "log"."""
     name: str
     """The event's own name, e.g. "before_task_publish", "put", "ack", "call-returned"."""
     task_id: str | None = None

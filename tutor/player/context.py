@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.crossref import task_matches
-from ..engine import Snapshot, Stage, TaskView
+from ..engine import BeatEntryView, Snapshot, Stage, TaskView
 from .timers import timer_entries
 
 
@@ -103,6 +103,20 @@ def _timer(snapshot: Snapshot) -> Fields:
     )
 
 
+def _beat(entry: BeatEntryView) -> Fields:
+    return Fields(
+        {
+            "name": entry.name,
+            "service": entry.service,
+            "task": entry.task,
+            "every": entry.every,
+            "sent": entry.total_run_count,
+            "seconds_left": UNDEFINED if entry.seconds_left is None else entry.seconds_left,
+            "status": "running" if entry.active else "stopped",
+        }
+    )
+
+
 def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str, Any]:
     """Everything a placeholder may name, from one snapshot (values not produced yet: UNDEFINED).
 
@@ -133,6 +147,7 @@ def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str,
         )
         for w in snapshot.workers
     ]
+    beats = [_beat(entry) for entry in snapshot.beat]
     caller_status = "finished" if snapshot.caller_done else "running"
     if snapshot.stage is Stage.CALLING:
         caller_status = "about to run a line"
@@ -144,6 +159,8 @@ def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str,
         "queue": Fields({"name": queue_name, "depth": snapshot.queue_depth(queue_name)}),
         "queues": _queues(snapshot),
         "timer": _timer(snapshot),
+        "beat": beats[0] if beats else UNDEFINED,
+        "beats": beats,
         "depth": snapshot.depth,
         "worker": workers[0] if workers else UNDEFINED,
         "workers": workers,

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content.models import Lesson, RunSetup, Step, stop_matches
+from ..content.crossref import sample_tasks
+from ..content.models import BeatSetup, Lesson, RunSetup, Step, stop_matches
 from ..engine.snapshot import Snapshot
 from ..engine.stages import Stage
 
 if TYPE_CHECKING:
+    from ..engine.config import BeatSpec
     from ..engine.run import Run, RunConfig
 from .context import UNDEFINED, build_context, fill
 
@@ -141,7 +143,27 @@ def run_config_for(
         module="tasks" if traced is None else traced.stem,
         django=setup.django,
         django_settings=tuple(setup.django_settings.items()),
+        beat=None if setup.beat is None else beat_spec(setup.beat, code),
     )
+
+
+def beat_spec(setup: BeatSetup, code: str) -> BeatSpec:
+    """The engine's beat services for a lesson's `beat` (a bare task name is the sample's task)."""
+    from ..engine.config import BeatEntrySpec, BeatSpec
+
+    tasks = sample_tasks(code)
+    registered = {bare: name for name, bare in tasks.items()}
+    entries = tuple(
+        BeatEntrySpec(
+            entry.name,
+            entry.task if entry.task in tasks else registered.get(entry.task, entry.task),
+            entry.every,
+            tuple(entry.args),
+            dict(entry.kwargs),
+        )
+        for entry in setup.schedule
+    )
+    return BeatSpec(entries, services=setup.services, stop_after=setup.stop_after)
 
 
 def step_reached(step: Step, snapshot: Snapshot) -> bool:

@@ -18,6 +18,8 @@ def _message_lines(message: MessageView) -> Text:
     text.append(f"{message.task}", style="bold")
     text.append(f"  id {message.id}\n")
     text.append(f"args {json.dumps(list(message.args))}  kwargs {json.dumps(message.kwargs)}")
+    if message.headers.get("celery_beat_task"):
+        text.append("\nsent by beat (header celery_beat_task)", style="dim")
     if message.eta:
         text.append(f"\neta {message.eta}")
     if message.retries:
@@ -34,12 +36,29 @@ def _consumers(snapshot: Snapshot) -> dict[str, list[str]]:
     return consumers
 
 
+def beat_lines(snapshot: Snapshot) -> list[Text]:
+    """Each entry of the run's beat services: what it sends, how often, how many times it was
+    sent, and the seconds until it is due again (run time), or that its service stopped."""
+    lines = []
+    for entry in snapshot.beat:
+        args = ", ".join(json.dumps(arg) for arg in entry.args)
+        line = Text(f"{entry.service}", style="bold")
+        line.append(f" '{entry.name}': {entry.task}({args}) every {entry.every:g} s")
+        line.append(f" · sent {entry.total_run_count}")
+        if entry.seconds_left is not None:
+            line.append(f" · next in {entry.seconds_left:.1f} s", style="bold")
+        else:
+            line.append(" · stopped", style="dim")
+        lines.append(line)
+    return lines
+
+
 def queue_panel(snapshot: Snapshot | None) -> Panel:
-    """Every queue with its depth (consumed or not) and the real messages waiting in it (and
-    those a worker holds)."""
+    """The beat services that feed the queues, if any; every queue with its depth (consumed or
+    not) and the real messages waiting in it (and those a worker holds)."""
     if snapshot is None:
         return Panel(Text("no run yet", style="dim"), title="Broker queue")
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = list(beat_lines(snapshot))
     for name, consumers in _consumers(snapshot).items():
         messages = snapshot.queues.get(name, ())
         line = Text(f"queue '{name}': depth {len(messages)}", style="bold")

@@ -1,4 +1,5 @@
-"""The two-lane timeline: the main app's lane goes on while a worker's lane runs the task.
+"""The two-lane timeline: the main app's lane goes on while a worker's lane runs the task (and
+a beat service's lane marks each message it sends).
 
 Times come from the trace's real timestamps, with the pauses made for the learner taken out.
 """
@@ -33,9 +34,10 @@ def _lane_of(thread: str) -> str:
 
 
 def lane_spans(snapshot: Snapshot) -> tuple[list[str], list[Span]]:
-    """The lanes (main app first, then workers) and their spans, in active seconds: busy, or
-    (the main app) blocked waiting for a result in get()."""
+    """The lanes (main app first, then workers, then beat services) and their spans, in active
+    seconds: busy, or (the main app) blocked waiting for a result in get()."""
     lanes = [CALLER_THREAD] + [worker.name for worker in snapshot.workers]
+    lanes += list(dict.fromkeys(entry.service for entry in snapshot.beat))  # beat, beat-2...
     spans: list[Span] = []
     opened: dict[tuple[str, str], float] = {}
     now = snapshot.active_time(snapshot.at)
@@ -51,8 +53,10 @@ def lane_spans(snapshot: Snapshot) -> tuple[list[str], list[Span]]:
             opened[(lane, "waiting")] = at
         elif key == "caller:waited" and (lane, "waiting") in opened:
             spans.append(Span(lane, opened.pop((lane, "waiting")), at, "waiting"))
-        elif key in ("broker:get", "timer:fired"):
+        elif key in ("broker:get", "timer:fired", "beat:due"):
             opened[(lane, "busy")] = at
+        elif key == "signal:after_task_publish" and lane.startswith("beat"):
+            spans.append(Span(lane, opened.pop((lane, "busy"), at), at, "busy"))  # one send
         elif key == "signal:task_postrun" and (lane, "busy") in opened:
             spans.append(Span(lane, opened.pop((lane, "busy")), at, "busy"))
     for (lane, kind), start in opened.items():

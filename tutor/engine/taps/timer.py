@@ -42,7 +42,7 @@ class TimerTap:
         worker = str(getattr(type(timer), "worker_name", "worker"))
         self.context.ledger.update(task_id, timer_due=due, timer_worker=worker)
         self.context.ledger.waits_in_timer(task_id, eta_text)
-        self.context.conductor.timer_entry_added()
+        self.context.conductor.expect(1)
         self.context.trace.record(
             "timer",
             "scheduled",
@@ -61,7 +61,8 @@ class TimerTap:
     def fired(self, request: Any) -> None:
         """The timer fired a task entry: its ETA came."""
         task_id = str(getattr(request, "id", ""))
-        self.context.conductor.timer_entry_fired()  # waits for its turn: nothing else moves
+        self.context.conductor.take_turn()  # waits for its turn: nothing else moves
+        self.context.conductor.expect(-1)
         self.context.ledger.left_timer(task_id)
         self.context.ledger.update(task_id, timer_due=None)
         self.context.trace.record("timer", "fired", task_id=task_id, summary="the countdown ended")

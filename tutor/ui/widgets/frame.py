@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from ...defaults import PACE_DEFAULT
 from ...player.navigator import View
 
+TIMER_WAIT = "the worker's timer is counting down"
+BEAT_WAIT = "counting down to beat's next send"
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -21,3 +24,5 @@ class Frame:
     pace: float = PACE_DEFAULT
     waiting_left: float | None = None
     """Seconds left while the run waits out a worker timer's countdown (None: not waiting)."""
+    waiting_on: str = TIMER_WAIT
+    """What the run waits for, in words (a worker's timer, beat's next send)."""

@@ -24,7 +24,7 @@ from ...player.lesson_run import LessonRun
 from ...player.navigator import LessonNavigator, Move, View
 from ...player.whatif import VariantOutcome, run_variant
 from ..workers import outcome
-from .frame import Frame
+from .frame import BEAT_WAIT, TIMER_WAIT, Frame
 
 
 class RunDriver(Widget):
@@ -90,6 +90,7 @@ class RunDriver(Widget):
         self._countdown: Timer | None = None
         self.waiting_left: float | None = None
         """Seconds left before a worker timer's countdown ends, while the run waits it out."""
+        self.waiting_on = TIMER_WAIT
         self.frame = Frame(self.navigator.view, pace=pace)
 
     # ------------------------------------------------------------------ state
@@ -106,9 +107,8 @@ class RunDriver(Widget):
     def _sync(self) -> None:
         """Publish the state: watchers of `frame` redraw what changed."""
         waiting = self.waiting_left if self.busy else None
-        self.frame = Frame(
-            self.navigator.view, self.busy, self.failure, self.autoplaying, self.pace, waiting
-        )
+        view, on = self.navigator.view, self.waiting_on
+        self.frame = Frame(view, self.busy, self.failure, self.autoplaying, self.pace, waiting, on)
 
     def on_mount(self) -> None:
         self.start()
@@ -223,12 +223,15 @@ class RunDriver(Widget):
         )  # fmt: skip
 
     def _count_down_timer_wait(self, lesson_run: LessonRun) -> None:
-        """While the run waits out a worker timer's countdown, show the seconds left (the run's
-        own clock stood still while the learner read; from now on it runs for real)."""
-        left = [e.seconds_left for e in (lesson_run.stops[-1].timer if lesson_run.stops else ())]
-        if not left or min(left) <= 0:
+        """While the run waits out a worker timer's countdown or beat's next send, show the
+        seconds left (the run's own clock stood still while the learner read; now it runs)."""
+        last = lesson_run.stops[-1] if lesson_run.stops else None
+        left = [(e.seconds_left, TIMER_WAIT) for e in (last.timer if last else ())]
+        left += [(b.seconds_left, BEAT_WAIT) for b in (last.beat if last else ()) if b.seconds_left]
+        if not left or min(left)[0] <= 0:
             return
-        deadline = time.monotonic() + min(left)
+        seconds, self.waiting_on = min(left)
+        deadline = time.monotonic() + seconds
 
         def tick() -> None:
             self.waiting_left = max(0.0, deadline - time.monotonic()) if self.busy else None

@@ -28,7 +28,7 @@ def status_text(frame: Frame, total_steps: int, elapsed: float | None = None) ->
         return Text("Starting a real Celery app…", style="italic")
     if frame.busy and frame.waiting_left is not None:
         return Text(
-            f"⏳ the worker's timer is counting down: {frame.waiting_left:.1f} s left "
+            f"⏳ {frame.waiting_on}: {frame.waiting_left:.1f} s left "
             "(a real wait, in the run's own time)",
             style="italic",
         )

@@ -1,0 +1,33 @@
+"""What a snapshot shows of a run's celery beat services: each entry, as Celery keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BeatEntryView:
+    """One entry of a beat service's schedule, read from Celery's own `ScheduleEntry`."""
+
+    service: str
+    """The beat service that keeps it ("beat"; "beat-2" for a second one)."""
+    name: str
+    """The entry's name in beat_schedule."""
+    task: str
+    """The task it sends ("tasks.send_report")."""
+    every: float
+    """Its interval, in seconds of the run's own time."""
+    schedule: str
+    """Celery's schedule as Celery writes it ("<freq: 2.00 seconds>")."""
+    total_run_count: int
+    """How many times beat sent it so far."""
+    last_run_at: str | None
+    """When beat last sent it (ISO text, on the run's clock); None before the first time."""
+    seconds_left: float | None
+    """Run time left until it is due again (the learner's pauses do not count); None once the
+    service stopped."""
+    active: bool
+    """Whether the service still runs (False once it was stopped)."""
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
