@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,6 +15,14 @@ from tutor.engine import Run, RunConfig
 # Textual reads NO_COLOR when an app is created: a learner's NO_COLOR=1 would turn every snapshot
 # monochrome and fail it. The tests compare looks, so they run in colour.
 os.environ.pop("NO_COLOR", None)
+
+# Every test (and every tutor process a test starts) keeps its progress in a folder of its own
+# test session, never in the developer's real progress store; each xdist worker gets its own, so
+# parallel tests never write one SQLite file at once. Tests that need a particular store set
+# TUTOR_DATA_DIR themselves.
+os.environ["TUTOR_DATA_DIR"] = tempfile.mkdtemp(
+    prefix=f"tutor-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
 
 ADD_SAMPLE = """from celery import shared_task
 
