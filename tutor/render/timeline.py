@@ -125,7 +125,7 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
     if "commit" in waited:
         table.add_row(
             "",
-            Text(f"{WAITING} the main app about to COMMIT, letting the workers go first", "dim"),
+            Text(f"{WAITING} the main app at its COMMIT, letting the workers go first", "dim"),
         )
     return table
 
