@@ -140,3 +140,102 @@ def test_the_callers_connection_and_its_transaction_last_from_one_statement_to_t
     )
     final = start_run(code, django=True).run_to_end()[-1]
     assert [call.value for call in final.calls[-3:]] == [False, None, 0]
+
+
+IN_BLOCK = PROJECT.replace(
+    """    user = User.objects.create(username=request.POST["username"])
+    welcome.delay(user.pk)
+""",
+    """    with transaction.atomic():
+        user = User.objects.create(username=request.POST["username"])
+        welcome.delay(user.pk)
+""",
+)
+ON_COMMIT = PROJECT.replace(
+    """    user = User.objects.create(username=request.POST["username"])
+    welcome.delay(user.pk)
+""",
+    """    with transaction.atomic():
+        user = User.objects.create(username=request.POST["username"])
+        transaction.on_commit(lambda: welcome.delay(user.pk))
+""",
+)
+ROUTES = """urlpatterns = [path("signup/", signup)]
+response = Client().post("/signup/", {"username": "ada"})
+User.objects.filter(username="ada").exists()
+"""
+
+
+def _caller_events(snapshot):
+    return [event.name for event in snapshot.events if event.source == "caller"]
+
+
+def test_a_worker_takes_the_message_while_the_view_waits_at_its_commit(start_run):
+    run = start_run(IN_BLOCK + ROUTES, django=True)
+    queued = run.advance_to(Stage.QUEUED)
+    request = queued.calls[-1]
+    assert request.source.startswith("response = Client().post(")
+    assert not request.done and request.at_commit  # the block ended; its COMMIT waits
+    assert queued.depth == 1 and list(queued.task.args) == [1]
+    assert _caller_events(queued)[-1] == "commit-waiting"
+    raised = run.advance_to(Stage.RAISED)
+    assert raised.stop.thread == "worker-1"
+    assert raised.task.exception == "DoesNotExist: User matching query does not exist."
+    assert not raised.calls[-1].done and raised.calls[-1].at_commit
+    assert "commit" not in _caller_events(raised)
+    stored = run.advance_to(Stage.STORED)
+    assert stored.task.state == "FAILURE" and not stored.calls[-1].done
+    after = run.advance_to(Stage.CALLING)  # the COMMIT, then the response: line 24 is next
+    assert after.calls[-1].done and not after.calls[-1].at_commit
+    assert after.calls[-1].waited_ms > 0
+    [commit] = [e for e in after.events if (e.source, e.name) == ("caller", "commit")]
+    assert commit.data["messages"] == 1 and not commit.data["timed_out"]
+    [failed] = [e for e in after.events if e.name == "task_failure"]
+    assert failed.seq < commit.seq  # the worker gave up before the row was committed
+    final = run.run_to_end()[-1]
+    assert final.calls[-1].value is True  # the row exists, once committed
+    assert final.caller_variables["response"].startswith("<JsonResponse status_code=201")
+
+
+def test_a_message_sent_on_commit_finds_its_row_and_the_commit_waits_for_nothing(start_run):
+    run = start_run(ON_COMMIT + ROUTES, django=True)
+    queued = run.advance_to(Stage.QUEUED)
+    assert queued.calls[-1].done  # the message exists only after the commit and the response
+    assert "commit-waiting" not in _caller_events(queued)
+    [commit] = [e for e in queued.events if (e.source, e.name) == ("caller", "commit")]
+    [put] = [e for e in queued.events if (e.source, e.name) == ("broker", "put")]
+    assert commit.data["messages"] == 0 and commit.seq < put.seq
+    final = run.run_to_end()[-1]
+    assert final.task.state == "SUCCESS" and final.task.return_value == "welcome ada #1"
+
+
+def test_a_rollback_waits_for_nothing(start_run):
+    code = PROJECT + (
+        "def fail(name):\n"
+        "    with transaction.atomic():\n"
+        "        user = User.objects.create(username=name)\n"
+        "        transaction.on_commit(lambda: welcome.delay(user.pk))\n"
+        "        sent = welcome.delay(user.pk)\n"
+        "        raise ValueError(name)\n"
+        "\n"
+        "fail('ada')\n"
+        "User.objects.count()\n"
+    )
+    run = start_run(code, django=True)
+    queued = run.advance_to(Stage.QUEUED)
+    # the plain delay() was sent; the rollback did not wait for it, and dropped the on_commit
+    assert queued.calls[-1].done and queued.calls[-1].error == "ValueError: ada"
+    assert not queued.calls[-1].at_commit and queued.calls[-1].waited_ms == 0
+    assert [e for e in _caller_events(queued) if e.startswith("commit")] == []
+    final = run.run_to_end()[-1]
+    assert len(final.tasks) == 1 and final.task.state == "FAILURE"  # its row never existed
+    assert final.calls[-1].value == 0
+
+
+def test_the_commit_does_not_wait_when_no_worker_consumes_the_queue(start_run):
+    run = start_run(IN_BLOCK + ROUTES, django=True, workers=())
+    final = run.run_to_end()[-1]
+    assert final.calls[-1].value is True and final.depth == 1
+    assert "commit-waiting" not in _caller_events(final)
+    [commit] = [e for e in final.events if (e.source, e.name) == ("caller", "commit")]
+    assert commit.data["messages"] == 1 and commit.data["waited_ms"] == 0

@@ -1,6 +1,7 @@
-"""The on-commit lesson, replayed on a real Django project and real Celery: the worker's
-DoesNotExist, the row found once the message is sent on commit, nothing sent on a rollback, and
-kombu's EncodeError for a model instance."""
+"""The on-commit lesson, replayed on a real Django project and real Celery: the ordinary view's
+message meets the worker's DoesNotExist while the view waits at its COMMIT, the row found once the
+message is sent on commit, nothing sent on a rollback, and kombu's EncodeError for a model
+instance."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tutor.engine import Stage
 from tutor.player.lesson_run import LessonRun
 from tutor.player.quiz import real_answers, real_order
 from tutor.player.whatif import run_variant
+from tutor.render.timeline import lane_spans
 
 COURSE = load_course()
 LESSON = COURSE.lesson("on-commit")
@@ -17,22 +19,29 @@ DOES_NOT_EXIST = "DoesNotExist: User matching query does not exist."
 ENCODE_ERROR = "EncodeError: Object of type User is not JSON serializable"
 
 
-def test_the_worker_raises_does_not_exist_while_the_view_is_still_inside_its_block():
+def test_the_sample_view_is_the_ordinary_one():
+    view = LESSON.sample.code.split("def signup(request):")[1].split("def ")[0]
+    assert "send_welcome_email.delay(user.pk)" in view
+    assert ".get(" not in view and "sleep" not in view
+
+
+def test_the_worker_raises_does_not_exist_while_the_view_waits_at_its_commit():
     results, tracker = play_lesson(LESSON)
     queued, executing, raised, stored = results[:4]
-    # The message is in the queue while ada's request has not returned: the block is still open.
+    # The message is in the queue while ada's request has not returned: its COMMIT waits.
     request = queued.snapshot.calls[1]
     assert request.source.startswith('first = Client().post("/signup/"')
-    assert not request.done
+    assert not request.done and request.at_commit
     assert queued.snapshot.depth == 1 and queued.snapshot.task.state == "PENDING"
     assert list(queued.snapshot.task.args) == [1]
     assert "request over: False" in queued.evaluation
-    # The worker runs the task in its own thread while the request is still open...
+    assert "the main app is about to COMMIT, waiting for the workers" in queued.result
+    # The worker runs the task in its own thread while the view is still before its COMMIT...
     assert executing.snapshot.stop.thread == "worker-1"
-    assert not executing.snapshot.calls[1].done
+    assert not executing.snapshot.calls[1].done and executing.snapshot.calls[1].at_commit
     # ...and its real query, on its own connection, finds no committed row.
     assert raised.snapshot.stop.stage is Stage.RAISED
-    assert not raised.snapshot.calls[1].done
+    assert not raised.snapshot.calls[1].done and raised.snapshot.calls[1].at_commit
     assert raised.snapshot.task.exception == DOES_NOT_EXIST
     assert raised.result == f"Raised in worker-1: {DOES_NOT_EXIST}"
     meta = stored.snapshot.task.stored
@@ -40,6 +49,11 @@ def test_the_worker_raises_does_not_exist_while_the_view_is_still_inside_its_blo
     assert meta["result"]["exc_type"] == "User.DoesNotExist"
     assert tracker["ada's mail"] == ["undefined", "PENDING", "STARTED", "FAILURE", "FAILURE"]
     assert tracker["ada's request over"] == ["undefined", "False", "False", "True", "True"]
+    assert tracker["ada's COMMIT waits"] == ["undefined", "True", "True", "False", "False"]
+    committed = [
+        e for e in results[4].snapshot.events if (e.source, e.name) == ("caller", "commit")
+    ]
+    assert committed[0].seq > max(e.seq for e in stored.snapshot.events)  # after the stored step
 
 
 def test_the_row_was_committed_after_the_task_looked():
@@ -51,6 +65,11 @@ def test_the_row_was_committed_after_the_task_looked():
     assert exists.source == 'User.objects.filter(username="ada").exists()'
     assert exists.value is True
     assert checked.result.startswith("exists() = True")
+    assert first.waited_ms > 0 and not first.at_commit
+    assert checked.evaluation.startswith(f"Its COMMIT had waited {first.waited_ms:.0f} ms")
+    # the main app's lane shows that wait, and says where it waited
+    _, spans = lane_spans(checked.snapshot)
+    assert [s.lane for s in spans if s.kind == "commit"] == ["main-app"]
 
 
 def test_on_commit_sends_only_after_the_commit_and_the_worker_finds_the_row():
@@ -61,7 +80,7 @@ def test_on_commit_sends_only_after_the_commit_and_the_worker_finds_the_row():
     assert bob.state == "PENDING" and list(bob.args) == [2]
     request = queued.snapshot.calls[-1]
     assert request.source.startswith('second = Client().post("/signup-on-commit/"')
-    assert request.done
+    assert request.done and request.waited_ms == 0  # its COMMIT had nothing to wait for
     assert "the request is over (True)" in queued.result
     assert returned.snapshot.tasks[-1].return_value == "welcome mail for bob (#2)"
     assert returned.result == "Returned welcome mail for bob (#2)"

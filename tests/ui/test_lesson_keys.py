@@ -221,3 +221,24 @@ def test_the_status_line_counts_a_workers_timer_down_while_the_run_waits_it_out(
         moving = status_text(Frame(view, busy=True), 11)
     assert f"counting down: {entry.seconds_left:.1f} s left" in waiting.plain
     assert "counting down" not in moving.plain
+
+
+def test_the_status_line_says_the_main_app_waits_at_its_commit_while_the_worker_goes_first():
+    """In a Django lesson the view's COMMIT waits while the worker's stops go by (seen in tmux on
+    the on-commit lesson's stages 4 to 8); once it committed, the status line stops saying so."""
+    from tutor.content.loader import load_course
+    from tutor.player.navigator import View
+    from tutor.ui.widgets.frame import Frame
+    from tutor.ui.widgets.run_status import status_text
+
+    lesson = load_course().lesson("on-commit")
+    with LessonRun(lesson) as lesson_run:
+        while len(lesson_run.results) < 5:
+            lesson_run.advance_stop()
+        lines = {
+            snapshot.stage.value: status_text(Frame(View(lesson_run, index)), 8).plain
+            for index, snapshot in enumerate(lesson_run.stops)
+        }
+    said = "the main app is about to COMMIT, waiting: the workers go first"
+    assert all(said in lines[stage] for stage in ("queued", "received", "raised", "stored"))
+    assert said not in lines["calling"]  # the last calling stop: after the COMMIT

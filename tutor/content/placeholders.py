@@ -90,7 +90,8 @@ _CALL = {
     "source": _p(Kind.TEXT, "add.delay(4, 6)", "the statement as written"),
     "thread": _p(Kind.TEXT, "main-app", "the thread that ran it"),
     "work_ms": _p(Kind.NUMBER, 1.9, "how long the statement took, in ms"),
-    "waited_ms": _p(Kind.NUMBER, 10.4, "time blocked in get() or wait(), ms of the run's time"),
+    "waited_ms": _p(Kind.NUMBER, 10.4, "ms of run time blocked in get(), wait() or a COMMIT"),
+    "at_commit": _p(Kind.FLAG, False, "whether it waits at a COMMIT, the workers first"),
     "value": _p(Kind.VALUE, "<AsyncResult: 3f1c…>", "what the statement gave back"),
     "value_type": _p(Kind.TEXT, "AsyncResult", "the type of that value"),
     "error": _p(Kind.TEXT, "NotImplementedError(…)", "what the statement raised"),
@@ -128,7 +129,7 @@ _BACKEND = {
     "ignore_result": _p(Kind.FLAG, False, "whether tasks ignore their results"),
 }
 _CALLER = {
-    "status": _p(Kind.TEXT, "running", "running, about to run a line, or finished"),
+    "status": _p(Kind.TEXT, "running", "running, about to run a line or COMMIT, finished"),
     "variables": _p(Kind.MAPPING, {"result": "<AsyncResult…>"}, "its variables"),
 }
 

@@ -16,6 +16,9 @@ Only such runs import this module (and Django with it). Django is configured onc
   names are settings). The sample reads them with
   `app.config_from_object("django.conf:settings", namespace="CELERY")`.
 - its Celery app, importable while the definitions run: `from proj.celery import app`.
+- its transactions: each thread's connection is a `RunDatabaseWrapper`, whose COMMIT in the main
+  app first lets the workers deal with the messages published inside the transaction (the
+  run's `CommitGate`: the race a fast worker wins, played every time).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django
 from django.conf import UserSettingsHolder, settings
@@ -36,6 +39,9 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.urls import clear_url_caches
+
+if TYPE_CHECKING:
+    from .commit_gate import CommitGate
 
 PROJECT_PACKAGE = "proj"
 CELERY_MODULE = "proj.celery"
@@ -137,6 +143,47 @@ def settings_lines(lines: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     return kept
 
 
+class RunDatabaseWrapper(DatabaseWrapper):  # type: ignore[misc]
+    """One thread's connection to the run's SQLite file. Given the run's CommitGate, its
+    commit() (what the end of an atomic block calls) goes through the gate: in the main app it
+    waits for the workers first. A rollback waits for nothing."""
+
+    def __init__(self, *args: Any, gate: CommitGate | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tutor_gate = gate
+        self.tutor_opened: float | None = None
+        """When the open transaction began (the gate's time), None when none is open."""
+
+    def set_autocommit(
+        self, autocommit: bool, force_begin_transaction_with_broken_autocommit: bool = False
+    ) -> None:
+        """Django's; turning autocommit off opens a transaction: remember when."""
+        if not autocommit and self.tutor_gate is not None:
+            self.tutor_opened = self.tutor_gate.opened()
+        super().set_autocommit(autocommit, force_begin_transaction_with_broken_autocommit)
+        if autocommit:
+            self.tutor_opened = None
+
+    def commit(self) -> None:
+        """Django's commit, after the gate let the workers go first (main app only)."""
+        gate = self.tutor_gate
+        if gate is None:
+            super().commit()
+            return
+        self.validate_thread_sharing()
+        self.validate_no_atomic_block()
+        with gate.committing(self.tutor_opened):
+            super().commit()
+        if not self.get_autocommit():  # the next transaction begins now
+            self.tutor_opened = gate.opened()
+
+    def rollback(self) -> None:
+        """Django's rollback: nothing waits; a transaction that begins next begins now."""
+        super().rollback()
+        if self.tutor_gate is not None and not self.get_autocommit():
+            self.tutor_opened = self.tutor_gate.opened()
+
+
 class DjangoProject:
     """The Django side of one run: its database file, its URLs, its settings and its app."""
 
@@ -153,7 +200,12 @@ class DjangoProject:
         self._extra = extra_settings
         self._db_settings: dict[str, Any] = {}
         self._celery_settings: dict[str, Any] = {}
+        self._gate: CommitGate | None = None
         self._closed = False
+
+    def hold_commits(self, gate: CommitGate) -> None:
+        """Connections made from now on COMMIT through `gate` (the run's)."""
+        self._gate = gate
 
     def start(self) -> dict[str, Any]:
         """Configure Django (once per process) and create the run's database (migrated).
@@ -181,7 +233,7 @@ class DjangoProject:
             return
         outer = getattr(_local, "project", None)
         before = getattr(_local, "connection", None)
-        wrapper = DatabaseWrapper(self._db_settings, DEFAULT_DB_ALIAS)
+        wrapper = RunDatabaseWrapper(self._db_settings, DEFAULT_DB_ALIAS, gate=self._gate)
         connections[DEFAULT_DB_ALIAS] = wrapper
         _local.project, _local.connection = self, wrapper
         try:

@@ -80,6 +80,14 @@ class Ledger:
                     record.waited_seconds += seconds
                     return
 
+    def at_commit(self, waiting: bool) -> None:
+        """The caller's current statement waits at a transaction's COMMIT (True) or no longer."""
+        with self._lock:
+            for record in reversed(self._calls):
+                if record.finished_at is None:
+                    record.at_commit = waiting
+                    return
+
     # ------------------------------------------------------------------ timers
     def waits_in_timer(self, task_id: str, eta: str) -> None:
         """A task waits in a worker's timer until `eta`."""

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import DJANGO_SET_BY_TUTOR, RunConfig
 from .errors import SampleError
+
+if TYPE_CHECKING:
+    from .commit_gate import CommitGate
 
 
 class Project(Protocol):
@@ -25,6 +28,9 @@ class Project(Protocol):
 
     def thread_scope(self) -> AbstractContextManager[None]:
         """Entered by a thread while it runs the sample's code."""
+
+    def hold_commits(self, gate: CommitGate) -> None:
+        """The main app's COMMITs go through `gate` (it lets the workers go first)."""
 
     def close(self) -> None:
         """Forget the run's part of the project."""

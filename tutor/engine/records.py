@@ -83,7 +83,10 @@ class CallRecord:
     value_type: str | None = None
     error: str | None = None
     waited_seconds: float = 0.0
-    """Run time the statement spent blocked waiting for a result (get(), wait(), join...)."""
+    """Run time the statement spent blocked waiting for a result (get(), wait(), join...) or
+    at a COMMIT held for the workers (`commit_gate`)."""
+    at_commit: bool = False
+    """True while the statement waits at a transaction's COMMIT for the workers to go first."""
 
     @property
     def work_seconds(self) -> float | None:

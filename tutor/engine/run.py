@@ -29,6 +29,7 @@ from .app import RunApp, build_app, iter_task_names
 from .assembly import SnapshotReader
 from .broker import BrokerStore, forget_pools
 from .caller import Caller
+from .commit_gate import CommitGate
 from .config import RunConfig, WorkerSpec
 from .errors import SampleError
 from .guard import Guard
@@ -84,6 +85,8 @@ class Run:
         )
         self.trace = self.recorder.trace
         self.conductor = self.recorder.conductor
+        if self.project is not None:
+            self.project.hold_commits(CommitGate(self.recorder.context, self._consumed))
         self.guard = Guard(filename=config.filename, trace=self.trace, app_ref=lambda: self.app)
         self.conductor.describe_stall = self.guard.stalled
         self.ledger = self.recorder.ledger
@@ -188,6 +191,13 @@ class Run:
             thread=CALLER_THREAD,
         )
         self.caller.start()
+
+    def _consumed(self, queue: str) -> bool:
+        """Whether a live worker of the run consumes `queue` now."""
+        return any(
+            queue in w.queues and w.alive and not w.stopped and w.crashed is None
+            for w in list(self.workers)
+        )
 
     def _start_worker(self, spec: WorkerSpec) -> None:
         assert self.app is not None

@@ -118,7 +118,11 @@ class CallView:
     value_type: str | None
     error: str | None
     waited_ms: float = 0.0
-    """Run time the statement spent blocked waiting for a result (get(), wait()...), in ms."""
+    """Run time the statement spent blocked waiting for a result (get(), wait()...) or at a
+    COMMIT held for the workers, in ms."""
+    at_commit: bool = False
+    """True while the statement waits at a transaction's COMMIT: the tutor lets the workers go
+    first with the messages it published inside the transaction (a fast worker)."""
 
     @property
     def done(self) -> bool:
@@ -289,6 +293,7 @@ def call_view(record: CallRecord) -> CallView:
         value_type=record.value_type,
         error=record.error,
         waited_ms=record.waited_seconds * 1000,
+        at_commit=record.at_commit,
     )
 
 

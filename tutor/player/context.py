@@ -117,6 +117,10 @@ def _beat(entry: BeatEntryView) -> Fields:
     )
 
 
+COMMIT_WAIT_STATUS = "about to COMMIT, waiting for the workers"
+"""{caller.status} while the main app's COMMIT lets the workers go first (a Django run)."""
+
+
 def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str, Any]:
     """Everything a placeholder may name, from one snapshot (values not produced yet: UNDEFINED).
 
@@ -130,6 +134,7 @@ def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str,
                 "thread": call.thread,
                 "work_ms": UNDEFINED if call.work_ms is None else call.work_ms,
                 "waited_ms": call.waited_ms,
+                "at_commit": call.at_commit,
                 "value": call.value if call.done and call.value_type else UNDEFINED,
                 "value_type": call.value_type or UNDEFINED,
                 "error": call.error or UNDEFINED,
@@ -151,6 +156,8 @@ def build_context(snapshot: Snapshot, task_name: str | None = None) -> dict[str,
     caller_status = "finished" if snapshot.caller_done else "running"
     if snapshot.stage is Stage.CALLING:
         caller_status = "about to run a line"
+    elif snapshot.calls and snapshot.calls[-1].at_commit:
+        caller_status = COMMIT_WAIT_STATUS
     return {
         "task": _task_fields(task),
         "tasks": [_task_fields(t) for t in snapshot.tasks],

@@ -26,7 +26,7 @@ class Span:
     start: float
     end: float
     kind: str
-    """ "busy" or "waiting"."""
+    """ "busy", "waiting" (blocked for a result) or "commit" (at a COMMIT, the workers first)."""
 
 
 def _lane_of(thread: str) -> str:
@@ -35,7 +35,8 @@ def _lane_of(thread: str) -> str:
 
 def lane_spans(snapshot: Snapshot) -> tuple[list[str], list[Span]]:
     """The lanes (main app first, then workers, then beat services) and their spans, in active
-    seconds: busy, or (the main app) blocked waiting for a result in get()."""
+    seconds: busy, or (the main app) blocked waiting for a result in get(), or at a COMMIT the
+    workers go first."""
     lanes = [CALLER_THREAD] + [worker.name for worker in snapshot.workers]
     lanes += list(dict.fromkeys(entry.service for entry in snapshot.beat))  # beat, beat-2...
     spans: list[Span] = []
@@ -53,6 +54,10 @@ def lane_spans(snapshot: Snapshot) -> tuple[list[str], list[Span]]:
             opened[(lane, "waiting")] = at
         elif key == "caller:waited" and (lane, "waiting") in opened:
             spans.append(Span(lane, opened.pop((lane, "waiting")), at, "waiting"))
+        elif key == "caller:commit-waiting":
+            opened[(lane, "commit")] = at
+        elif key == "caller:commit" and (lane, "commit") in opened:
+            spans.append(Span(lane, opened.pop((lane, "commit")), at, "commit"))
         elif key in ("broker:get", "timer:fired", "beat:due"):
             opened[(lane, "busy")] = at
         elif key == "signal:after_task_publish" and lane.startswith("beat"):
@@ -96,29 +101,36 @@ def timeline(snapshot: Snapshot | None, width: int = 60) -> Table:
     origin = min((span.start for span in spans), default=0.0)
     spans = [Span(s.lane, s.start - origin, s.end - origin, s.kind) for s in spans]
     total = max(snapshot.active_time(snapshot.at) - origin, 1e-6)
-    waited_any = False
+    waited: set[str] = set()
     for lane in lanes:
         cells = [IDLE] * width
-        ordered = sorted((s for s in spans if s.lane == lane), key=lambda s: s.kind == "waiting")
+        ordered = sorted((s for s in spans if s.lane == lane), key=lambda s: s.kind != "busy")
         for span in ordered:  # a wait is drawn over the call it happens in
             first = min(width - 1, int(span.start / total * width))
             last = max(first, min(width - 1, int(span.end / total * width)))
             for column in range(first, last + 1):
-                cells[column] = WAITING if span.kind == "waiting" else BUSY
-        waits = [s for s in ordered if s.kind == "waiting"]
+                cells[column] = BUSY if span.kind == "busy" else WAITING
+        waits = [s for s in ordered if s.kind != "busy"]
         busy = [s for s in ordered if s.kind == "busy"]
         busy_ms = sum(s.end - s.start - _overlap(s, waits) for s in busy) * 1000
         note = f" busy {busy_ms:.1f} ms"
-        if waits:
-            waited_any = True
-            note += f", blocked in get() {sum(s.end - s.start for s in waits) * 1000:.1f} ms"
+        for kind, said in (("waiting", "blocked in get()"), ("commit", "at its COMMIT")):
+            kept = [s for s in waits if s.kind == kind]
+            if kept:
+                waited.add(kind)
+                note += f", {said} {sum(s.end - s.start for s in kept) * 1000:.1f} ms"
         label = "main app" if lane == CALLER_THREAD else lane
         table.add_row(label, Text("".join(cells)) + Text(note, style="dim"))
     scale = Text("first call".ljust(width - 10) + f"{total * 1000:>10.1f} ms", style="dim")
     table.add_row("", scale)
-    if waited_any:
+    if "waiting" in waited:
         table.add_row(
             "", Text(f"{WAITING} the main app blocked, waiting for a result", style="dim")
+        )
+    if "commit" in waited:
+        table.add_row(
+            "",
+            Text(f"{WAITING} the main app at its COMMIT, letting the workers go first", "dim"),
         )
     return table
 

@@ -47,6 +47,8 @@ def status_text(frame: Frame, total_steps: int, elapsed: float | None = None) ->
     text = Text(f"Stage {view.position + 1}{live}: ", style="bold")
     where = "" if snapshot.stop.thread in ("", "-") else f" in {snapshot.stop.thread}"
     text.append(f"{snapshot.stage}{where} — {snapshot.stop.detail}")
+    if snapshot.calls and snapshot.calls[-1].at_commit:
+        text.append(" · the main app is about to COMMIT, waiting: the workers go first", "italic")
     autoplay = f" · autoplay every {frame.pace:g} s" if frame.autoplaying else ""
     done = ""
     if lesson_run.finished and view.at_live_end:
