@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..defaults import EXIT_OK, PACE_DEFAULT
+from ..defaults import EXIT_OK, EXIT_USAGE, PACE_DEFAULT
 from . import (
     LESSON_HELP,
     TutorError,
@@ -105,7 +105,14 @@ def run(
 
 
 @click.command(epilog=LESSON_HELP)
-@click.argument("lesson")
+@click.argument("lesson", required=False)
+@click.option(
+    "--chapter",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Instead of a lesson's quiz: chapter N's mixed quiz, the predictions of all its lessons.",
+)
 @click.option("--plain", is_flag=True, help="Print the questions and exit.")
 @click.option(
     "--answers",
@@ -116,12 +123,28 @@ def run(
 @content_option
 @stage_timeout_option
 def quiz(
-    lesson: str, plain: bool, answers: bool, data_dir: Path | None, learner: str | None
+    lesson: str | None,
+    chapter: int | None,
+    plain: bool,
+    answers: bool,
+    data_dir: Path | None,
+    learner: str | None,
 ) -> int:
-    """Take a lesson's quiz (graded against a real run).
+    """Take a lesson's quiz, or a chapter's mixed quiz.
 
     Predictions and orderings are graded against what a real Celery run of the lesson does.
+    With --chapter N: the predictions of every lesson of chapter N, mixed, each graded against
+    a fresh real run of its lesson (the home screen lists each chapter's quiz after its lessons).
     """
+    if chapter is not None:
+        if lesson is not None or plain:
+            raise TutorError("--chapter takes no LESSON and no --plain", EXIT_USAGE)
+        from .study import chapter_number
+
+        number = chapter_number(chapter)
+        return open_ui(open_store(data_dir, learner), mode={"kind": "chapter", "chapter": number})
+    if lesson is None:
+        raise TutorError("name a LESSON, or a chapter with --chapter N", EXIT_USAGE)
     lesson = lesson_argument(lesson)
     if not plain:
         from ..content.summary import check_lesson_id, read_summaries
