@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .messages import CardAnswered, ChallengeFinished, OpenMode, QuestionsMissed
-from .screens.home import HomeExtras, HomeScreen
+from .screens.home import HomeExtras
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -95,7 +95,6 @@ class ModesMixin(_Base):
 
         deck = [] if self.progress is None else review_deck(self.course, self.progress)
         self.push_screen(ReviewScreen(deck))
-        self._refresh_home()
 
     def open_chapter_quiz(self, number: int) -> None:
         """A chapter's mixed quiz: the predictions of all its lessons, in turn."""
@@ -146,8 +145,3 @@ class ModesMixin(_Base):
             from ..progress.cards import answer_card
 
             answer_card(self.progress, message.card_id, message.known)
-
-    def _refresh_home(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.refresh_lessons()

@@ -134,8 +134,6 @@ class ChallengeScreen(QuizScreen):
     def refresh_view(self) -> None:
         """The question (as in the quiz), or the result once it is over."""
         super().refresh_view()
-        if not self.is_mounted:
-            return
         self._draw_clock()
         if not self.over:
             return
