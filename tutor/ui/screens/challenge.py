@@ -42,6 +42,8 @@ class ChallengeScreen(QuizScreen):
         Binding("h", "hint", "Hint", show=False),
     ]
 
+    ANSWER_HELP = "Press a letter to answer: the clock is running."
+
     def __init__(self, lesson: Lesson, quiz: Quiz, best: ChallengeBest | None = None) -> None:
         session = QuizSession(lesson, quiz, only=challenge_questions(quiz))
         super().__init__(lesson, quiz, session)

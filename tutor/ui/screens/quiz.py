@@ -33,6 +33,9 @@ class QuizScreen(Screen[None]):
         Binding("escape", "leave", "Back"),
     ]
 
+    ANSWER_HELP = "Press a letter to answer; h for a hint."
+    """The line under a question's choices."""
+
     def __init__(
         self, lesson: Lesson, quiz: Quiz, session: QuizSession | MixedSession | None = None
     ) -> None:
@@ -248,7 +251,7 @@ class QuizScreen(Screen[None]):
                 )
             for choice in question.choices:
                 parts.append(Text(f"  {choice.key.lower()})  {choice.text}"))
-            parts.append(Text("Press a letter to answer; h for a hint.", style="dim"))
+            parts.append(Text(self.ANSWER_HELP, style="dim"))
         if self.show_hint:
             parts.append(Text(f"💡 {question.hint}", style="italic"))
             step = getattr(question, "hint_step", None)
