@@ -65,7 +65,7 @@ class ChallengeScreen(QuizScreen):
         yield from super().compose()
 
     def on_mount(self) -> None:
-        super().on_mount()
+        """Start the clock (Textual then runs the quiz screen's own on_mount: the first run)."""
         self.set_interval(0.25, self._tick)
 
     # ------------------------------------------------------------------ the clock
@@ -112,9 +112,10 @@ class ChallengeScreen(QuizScreen):
         self._next()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """After the end, a grading still in flight changes nothing."""
-        if not self.over:
-            super().on_worker_state_changed(event)
+        """After the end, a grading still in flight changes nothing (Textual calls the quiz
+        screen's handler next, unless this one prevents it)."""
+        if self.over:
+            event.prevent_default()
 
     def attempt_over(self) -> None:
         """Every question answered before the time ran out."""

@@ -217,6 +217,7 @@ class QuizScreen(Screen[None]):
             number = session.position + 1
             status.update(
                 Text(f"Question {number} of {len(session.indices)}", style="bold")
+                + Text(self._from_lesson())
                 + Text("   ⏳ the real run is moving…" if self.busy else "", style="italic")
             )
             body.update(self._question_view())
@@ -260,6 +261,12 @@ class QuizScreen(Screen[None]):
                 where = "marked ? in the table below" if reached else "not reached by this run yet"
                 parts.append(Text(f"   (step {step}: {where})", style="dim"))
         return Group(*parts)
+
+    def _from_lesson(self) -> str:
+        """In a chapter's quiz: which lesson the question comes from."""
+        if not isinstance(self.session, MixedSession):
+            return ""
+        return f" · {self.sub_title} · from lesson '{self.session.lesson.title}'"
 
     def _of_variant(self, question: PredictQuestion) -> str:
         lesson = self.session.lesson
