@@ -66,3 +66,20 @@ def test_a_handout_that_cannot_be_written_is_one_line_before_any_run(tmp_path: P
     code, out, err = _run("run", "delay", "--html", str(target))
     assert code == 2 and out == ""
     assert err.startswith(f"tutor: cannot write {target}: ") and len(err.splitlines()) == 1
+
+
+def test_progress_shows_the_challenge_bests_and_the_cards_due(tmp_path: Path):
+    from tutor.progress.bests import record_challenge
+    from tutor.progress.cards import add_cards
+    from tutor.progress.store import ProgressStore
+
+    store = ProgressStore.open(tmp_path, "ada")
+    record_challenge(store, "delay", 3, 4, 41.2)
+    add_cards(store, ["delay/point/0", "delay/point/1"])
+    code, out, _ = _run("progress", "--data-dir", str(tmp_path), "--learner", "ada")
+    assert code == 0
+    assert (
+        "delay            at step 0; quiz not taken; 0 attempt(s); challenge best 3/4 in 41 s"
+        in out
+    )
+    assert out.splitlines()[-1] == "Review cards due now: 2 ('tutor review')."

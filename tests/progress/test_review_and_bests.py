@@ -6,9 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tutor.progress.bests import challenge_bests, record_challenge
-from tutor.progress.cards import DAY, add_cards, answer_card, due_cards, due_count
-from tutor.progress.store import FILE_NAME, SCHEMA_VERSION, ProgressStore
+from tutor.progress.cards import DAY, add_cards, all_cards, answer_card, due_cards, due_count
+from tutor.progress.store import FILE_NAME, SCHEMA_VERSION, ProgressError, ProgressStore
 
 START = 1_800_000_000.0
 
@@ -121,3 +123,44 @@ def test_reset_forgets_cards_and_bests_too(tmp_path):
     record_challenge(store, "delay", 1, 2, 5.0)
     store.reset()
     assert due_count(store) == 0 and challenge_bests(store) == {}
+
+
+def test_an_export_carries_cards_and_bests_and_an_import_keeps_the_better_of_each(tmp_path):
+    one, _ = _store(tmp_path / "one")
+    add_cards(one, ["delay/point/0", "delay/point/1"])
+    answer_card(one, "delay/point/0", known=True)  # box 2 here
+    record_challenge(one, "delay", 3, 4, 40.0)
+    export = tmp_path / "ada.json"
+    one.export_json(export)
+    two, _ = _store(tmp_path / "two")
+    add_cards(two, ["delay/point/1", "results/point/0"])
+    for _ in range(3):
+        answer_card(two, "delay/point/1", known=True)  # box 4 there
+    record_challenge(two, "delay", 2, 4, 10.0)
+    two.import_json(export)
+    boxes = {card.card_id: card.box for card in all_cards(two)}
+    assert boxes == {"delay/point/0": 2, "delay/point/1": 4, "results/point/0": 1}
+    assert challenge_bests(two)["delay"].text == "3/4 in 40 s"
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ('"cards": [{"card_id": "delay/point/0", "box": 9, "due_at": 1}]', r"cards\[0\]\.box: "),
+        ('"cards": [3]', r"cards\[0\]\.card_id: text required"),
+        (
+            '"challenges": [{"lesson_id": "delay", "correct": 5, "total": 4, "seconds": 1}]',
+            r"challenges\[0\]: correct cannot be more than total",
+        ),
+    ],
+)
+def test_a_malformed_card_or_best_in_an_import_changes_nothing(tmp_path, entries, message):
+    store, _ = _store(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"format": "celery-tutor-progress", "version": 2, '
+        f'"lessons": [{{"lesson_id": "delay", "completed": true}}], {entries}}}'
+    )
+    with pytest.raises(ProgressError, match=message):
+        store.import_json(bad)
+    assert store.all() == {} and all_cards(store) == [] and challenge_bests(store) == {}

@@ -18,10 +18,12 @@ __all__ = [
     "INTERVAL_DAYS",
     "Card",
     "add_cards",
+    "all_cards",
     "answer_card",
     "card_id",
     "due_cards",
     "due_count",
+    "merge_cards",
     "parse_card_id",
 ]
 
@@ -88,6 +90,33 @@ def due_cards(store: ProgressStore) -> list[Card]:
 def due_count(store: ProgressStore) -> int:
     """How many cards are due now."""
     return len(due_cards(store))
+
+
+def all_cards(store: ProgressStore) -> list[Card]:
+    """Every card of the learner, due or not (for an export)."""
+    with store.connect() as db:
+        rows = db.execute(
+            "SELECT card_id, box, due_at FROM cards WHERE learner = ? ORDER BY card_id",
+            (store.learner,),
+        ).fetchall()
+    return [Card(*row) for row in rows]
+
+
+def merge_cards(store: ProgressStore, cards: Iterable[Card]) -> None:
+    """Merge cards from an export: a card kept on both sides keeps the higher box (and, on the
+    same box, the earlier due time)."""
+    with store.connect() as db:
+        db.execute("BEGIN IMMEDIATE")
+        for card in cards:
+            db.execute(
+                "INSERT INTO cards (learner, card_id, box, due_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (learner, card_id) DO UPDATE SET "
+                "due_at = CASE WHEN excluded.box > box THEN excluded.due_at "
+                "WHEN excluded.box = box THEN MIN(due_at, excluded.due_at) ELSE due_at END, "
+                "box = MAX(box, excluded.box)",
+                (store.learner, card.card_id, card.box, card.due_at),
+            )
+        db.execute("COMMIT")
 
 
 def answer_card(store: ProgressStore, card: str, known: bool) -> Card:
