@@ -11,7 +11,7 @@ import pytest
 
 from tutor.cli import main
 from tutor.content.check import course_problems
-from tutor.content.errors import ContentError, content_root
+from tutor.content.errors import CONTENT_ENV, ContentError, content_root
 from tutor.content.loader import load_course
 from tutor.content.outline import outline_of, read_outline
 
@@ -43,7 +43,8 @@ def test_a_course_without_chapters_is_one_and_an_unknown_chapter_is_named():
         outline.chapter(2)
 
 
-def test_a_new_lesson_joins_the_last_chapter_and_the_chapters_are_kept(tmp_path: Path):
+def test_a_new_lesson_joins_the_last_chapter_and_the_chapters_are_kept(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(CONTENT_ENV, str(tmp_path))  # --content sets it: undone after the test
     shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
     shutil.copytree(content_root() / "quizzes", tmp_path / "quizzes")
     code = main(["new", "extra", "--content", str(tmp_path)], io.StringIO(), io.StringIO())
