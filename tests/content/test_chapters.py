@@ -44,12 +44,13 @@ def test_a_course_without_chapters_is_one_and_an_unknown_chapter_is_named():
 
 
 def test_a_new_lesson_joins_the_last_chapter_and_the_chapters_are_kept(tmp_path: Path, monkeypatch):
-    monkeypatch.setenv(CONTENT_ENV, str(tmp_path))  # --content sets it: undone after the test
     shutil.copytree(content_root() / "lessons", tmp_path / "lessons")
     shutil.copytree(content_root() / "quizzes", tmp_path / "quizzes")
+    shipped = load_course()
+    monkeypatch.setenv(CONTENT_ENV, str(tmp_path))  # --content sets it: undone after the test
     code = main(["new", "extra", "--content", str(tmp_path)], io.StringIO(), io.StringIO())
     assert code == 0
     assert course_problems(tmp_path) == []
     course = load_course(tmp_path)
     assert course.chapters[-1].lessons[-1] == "extra"
-    assert [c.title for c in course.chapters] == [c.title for c in load_course().chapters]
+    assert [c.title for c in course.chapters] == [c.title for c in shipped.chapters]
