@@ -201,3 +201,25 @@ async def test_the_home_keys_open_the_next_lesson_a_challenge_and_the_review(tmp
         await pilot.press("v")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert len(app.screen.deck) == len(DELAY.concept_snapshot)
+
+
+async def test_a_missed_what_if_prediction_is_reviewed_on_the_variants_own_fresh_run(
+    tmp_path: Path,
+):
+    store = ProgressStore.open(tmp_path, "ada")
+    add_cards(store, ["failure/question/3", "failure/question/4"])  # a what-if, a choice
+    app = make_app(progress=store, mode=OpenMode("review"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = app.screen
+        assert screen.card.card_id == "failure/question/3"
+        assert "its what-if (" in text_of(screen.query_one("#review-card"))
+        await pilot.press("a")  # AgeError: but the backend kept its built-in base
+        await wait_until(pilot, lambda: screen.feedback is not None)
+        assert not screen.feedback.correct and screen.feedback.expected == "ValueError"
+        await pilot.press("enter", "c")  # the choice question: graded by its answer key
+        await wait_until(pilot, lambda: screen.feedback is not None)
+        assert screen.feedback.correct
+        await pilot.press("enter")
+        assert "Review done: 1 known, 1 again." in text_of(screen.query_one("#review-card"))
+    assert [card.card_id for card in due_cards(store)] == []

@@ -192,9 +192,11 @@ class ReviewScreen(Screen[None]):
             Text(f"From the quiz of '{card.lesson.title}':", style="dim")
         ]
         if isinstance(question, PredictQuestion):
+            variant = card.lesson.variants.get(question.variant) if question.variant else None
+            run = "the lesson" if variant is None else f"its what-if ({variant.label})"
             parts.append(
                 Text(
-                    f"Predict: a fresh real run of the lesson waits just before step "
+                    f"Predict: a fresh real run of {run} waits just before step "
                     f"{question.before_step}.",
                     style="italic",
                 )
