@@ -137,3 +137,22 @@ def test_review_of_a_snapshot_line(snap_compare, tmp_path):
 
     app = make_app(COURSE, progress=store, mode=OpenMode("review"))
     assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
+
+
+def test_chapter_quiz_second_question(snap_compare):
+    """Chapter 1's mixed quiz after one answer: the next prediction comes from the next lesson,
+    the status line names the chapter and the lesson, the table is that lesson's own run."""
+    from tutor.ui.screens.feedback import FeedbackScreen
+    from tutor.ui.screens.quiz import QuizScreen
+
+    async def run_before(pilot) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen))
+        quiz = pilot.app.screen
+        await wait_until(pilot, lambda: not quiz.busy)
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is quiz and not quiz.busy)
+
+    app = make_app(COURSE, mode=OpenMode("chapter", chapter=1))
+    assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
