@@ -174,9 +174,10 @@ async def test_the_chapter_quiz_mixes_the_predictions_of_its_lessons_each_on_its
         await wait_until(pilot, lambda: isinstance(app.screen, FeedbackScreen))
         assert app.screen.feedback.correct and app.screen.feedback.expected == "1"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen is quiz and not quiz.busy)
+        status = quiz.query_one("#quiz-status")
+        await wait_until(pilot, lambda: "Question 2 of" in text_of(status) and not quiz.busy)
         assert quiz.session.lesson.id == chapter.lessons[1]
-        assert "Question 2 of" in text_of(quiz.query_one("#quiz-status"))
+        assert f"from lesson '{COURSE.lesson(chapter.lessons[1]).title}'" in text_of(status)
 
 
 async def test_the_home_keys_open_the_next_lesson_a_challenge_and_the_review(tmp_path: Path):

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.ui.conftest import make_app, press_and_settle, ready, wait_until
+from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.player.review import snapshot_cards
 from tutor.progress.bests import record_challenge
@@ -152,7 +152,11 @@ def test_chapter_quiz_second_question(snap_compare):
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen))
         await pilot.press("enter")
-        await wait_until(pilot, lambda: pilot.app.screen is quiz and not quiz.busy)
+        status = quiz.query_one("#quiz-status")
+        await wait_until(
+            pilot,
+            lambda: pilot.app.screen is quiz and "Question 2" in text_of(status) and not quiz.busy,
+        )
 
     app = make_app(COURSE, mode=OpenMode("chapter", chapter=1))
     assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
