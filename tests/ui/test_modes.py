@@ -32,8 +32,13 @@ async def _challenge_answer(pilot, *keys: str):
     await wait_until(pilot, lambda: not screen.busy)
     answered = screen.session.position
     await pilot.press(*keys)
-    await wait_until(pilot, lambda: screen.session.position > answered or screen.over)
-    return screen.session.feedback[-1]
+    feedback = screen.session.feedback
+
+    def shown() -> bool:  # graded in its thread, then taken in by the screen
+        return len(feedback) > answered and screen.last is feedback[answered]
+
+    await wait_until(pilot, lambda: shown() or screen.over)
+    return feedback[-1]
 
 
 def _real_order_keys(index: int) -> list[str]:
