@@ -124,7 +124,13 @@ async def test_a_broken_lesson_file_found_after_the_first_paint_shows_its_line_a
     app = TutorApp(None)
     app.animation_level = "none"
     async with app.run_test(size=(120, 35)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BrokenContentScreen))
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, BrokenContentScreen)
+                and bool(app.screen.query("#broken-body"))
+            ),  # pushed, then composed
+        )
         shown = text_of(app.screen.query_one("#broken-body"))
         assert "✘ lessons/delay.toml: level: input should be" in shown
         assert "tutor check" in shown
