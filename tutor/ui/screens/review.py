@@ -155,7 +155,8 @@ class ReviewScreen(Screen[None]):
         body = self.query_one("#review-card", Static)
         card = self.card
         if card is None:
-            status.update(Text(f"Review · {len(self.deck)} cards done", style="bold"))
+            done = f"{len(self.deck)} cards done" if self.deck else "nothing due"
+            status.update(Text(f"Review · {done}", style="bold"))
             body.update(self._end_view())
             return
         kind = "point" if card.point is not None else "missed question"
