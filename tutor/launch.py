@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .content.errors import ContentError, UnknownLesson
 from .defaults import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PACE_DEFAULT
@@ -67,8 +67,10 @@ def open_ui(
     lesson_id: str | None = None,
     pace: float = PACE_DEFAULT,
     quiz: bool = False,
+    mode: dict[str, Any] | None = None,
 ) -> int:
-    """Run the Textual interface (on the home screen, or on a lesson).
+    """Run the Textual interface (on the home screen, or on a lesson, or in a study mode:
+    `mode` holds the fields of an `OpenMode` message, e.g. {"kind": "review"}).
 
     Only the lesson list is read before the first paint; the course is validated right after.
     """
@@ -84,8 +86,12 @@ def open_ui(
             EXIT_USAGE,
         )
     from .ui.app import TutorApp
+    from .ui.messages import OpenMode
 
-    app = TutorApp(None, lesson_id, pace=pace, summaries=summaries, progress=store, quiz=quiz)
+    opened = None if mode is None else OpenMode(**mode)
+    app = TutorApp(
+        None, lesson_id, pace=pace, summaries=summaries, progress=store, quiz=quiz, mode=opened
+    )
     app.run()
     return app.return_code or EXIT_OK
 

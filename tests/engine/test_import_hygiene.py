@@ -139,3 +139,21 @@ def test_a_demo_without_its_poll_loads_neither_aiohttp_nor_segno():
 )
 def test_only_the_ui_package_imports_textual(module):
     assert "textual" not in _imported_after(f"import {module}")
+
+
+@pytest.mark.parametrize(
+    "module", ["tutor.content.outline", "tutor.progress.cards", "tutor.progress.bests"]
+)
+def test_the_home_screens_chapters_cards_and_bests_are_light(module):
+    """The home screen reads chapters, cards due and challenge bests before its first paint."""
+    imported = _imported_after(f"import {module}")
+    assert not imported & {"celery", "pydantic", "textual", "rich", "click"}
+
+
+def test_a_handout_does_not_import_textual(tmp_path):
+    target = str(tmp_path / "d.html")
+    imported = _imported_after(
+        "import io; from tutor.cli import main; "
+        f"main(['run', 'delay', '--html', {target!r}], io.StringIO(), io.StringIO())"
+    )
+    assert "rich" in imported and "textual" not in imported

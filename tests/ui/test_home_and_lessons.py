@@ -19,13 +19,15 @@ from tutor.ui.screens.lesson import LessonScreen
 COURSE = load_course()
 
 
-async def test_home_lists_every_lesson_and_enter_opens_the_highlighted_one():
+async def test_home_lists_every_lesson_in_its_chapter_and_enter_opens_the_highlighted_one():
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         lessons = app.screen.query_one("#lessons")
-        assert lessons.option_count == len(COURSE.lessons)
-        assert "○ new" in str(lessons.get_option_at_index(0).prompt)
+        chapters = COURSE.outline.chapters
+        assert lessons.option_count == len(COURSE.lessons) + 2 * len(chapters)  # title, quiz
+        assert "○ new" in str(lessons.get_option(COURSE.ids[0]).prompt)
+        assert lessons.highlighted == 1  # the first lesson, under its chapter's title
         await pilot.press("down", "enter")
         screen = await ready(pilot)
         assert screen.lesson.id == COURSE.ids[1]
@@ -53,8 +55,7 @@ async def test_every_lesson_can_be_pressed_through_to_its_end(lesson_id):
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         lessons = app.screen.query_one("#lessons")
-        index = COURSE.ids.index(lesson_id)
-        assert "● done" in str(lessons.get_option_at_index(index).prompt)
+        assert "● done" in str(lessons.get_option(lesson_id).prompt)
 
 
 def _failing_lesson() -> Lesson:
@@ -123,7 +124,13 @@ async def test_a_broken_lesson_file_found_after_the_first_paint_shows_its_line_a
     app = TutorApp(None)
     app.animation_level = "none"
     async with app.run_test(size=(120, 35)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BrokenContentScreen))
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, BrokenContentScreen)
+                and bool(app.screen.query("#broken-body"))
+            ),  # pushed, then composed
+        )
         shown = text_of(app.screen.query_one("#broken-body"))
         assert "✘ lessons/delay.toml: level: input should be" in shown
         assert "tutor check" in shown

@@ -106,12 +106,12 @@ async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(
         await wait_until(pilot, lambda: screen.steps_shown == 3 and not screen.busy)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert "◐ at step 3" in str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)
+        assert "◐ at step 3" in str(app.screen.query_one("#lessons").get_option("delay").prompt)
     assert store.get("delay").last_step == 3
     again = make_app(progress=ProgressStore.open(tmp_path, "ada"))
     async with again.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: isinstance(again.screen, HomeScreen))
-        assert "at step 3" in str(again.screen.query_one("#lessons").get_option_at_index(0).prompt)
+        assert "at step 3" in str(again.screen.query_one("#lessons").get_option("delay").prompt)
         await pilot.press("enter")
         screen = await ready(pilot)
         await wait_until(pilot, lambda: screen.steps_shown == 3 and not screen.busy)

@@ -131,7 +131,21 @@ def _read_order(index: Path) -> list[str]:
 
 
 def _write_order(index: Path, order: list[str]) -> None:
+    """Write the index's order; an index that has one keeps everything else (its chapters), and
+    the new last lesson joins the last chapter."""
     listed = ", ".join(f'"{lesson_id}"' for lesson_id in order)
+    text = index.read_text(encoding="utf-8") if index.exists() else ""
+    line = re.compile(r"^order\s*=\s*\[[^\]\n]*\][ \t]*$", re.MULTILINE)
+    if line.search(text):
+        text = line.sub(lambda _: f"order = [{listed}]", text, count=1)
+        chapters = text.rfind("[[chapters]]")
+        last = re.compile(r"^(lessons\s*=\s*\[[^\]\n]*?)\s*\][ \t]*$", re.MULTILINE)
+        found = last.search(text, chapters) if chapters >= 0 else None
+        if found is not None:
+            joined = f'{found.group(1)}, "{order[-1]}"]'
+            text = text[: found.start()] + joined + text[found.end() :]
+        index.write_text(text, encoding="utf-8")
+        return
     index.write_text(
         "# The order of the course. Each id names lessons/<id>.toml "
         "(and quizzes/<id>.toml if it has a quiz).\n"

@@ -24,6 +24,7 @@ from . import (
 from .authoring import check, new, schema
 from .lessons import home, list_lessons, quiz, run
 from .progress import progress
+from .study import challenge, review
 from .teaching import demo, notes, serve
 from .trace import trace
 
@@ -46,6 +47,10 @@ examples:
   tutor run delay --plain         the whole lesson page, values from a real run
   tutor run delay --narrate       each stage of the real run as one sentence
   tutor quiz delay --plain        the quiz, printed
+  tutor quiz --chapter 1          chapter 1's mixed quiz (predictions from all its lessons)
+  tutor challenge delay           lesson delay's predictions against the clock
+  tutor review                    the review cards due today
+  tutor run delay --html d.html   the whole lesson page as a handout (also --svg FILE)
   tutor demo --loop               teach: every lesson, on its own, over and over
   tutor new my-lesson --content ~/course    write a lesson that plays as it is
   tutor check --content ~/course            replay a whole course on real Celery
@@ -131,6 +136,8 @@ for command in (
     home,
     quiz,
     trace,
+    challenge,
+    review,
     progress,
     demo,
     notes,

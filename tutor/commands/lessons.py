@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..defaults import EXIT_OK, PACE_DEFAULT
+from ..defaults import EXIT_OK, EXIT_USAGE, PACE_DEFAULT
 from . import (
     LESSON_HELP,
     TutorError,
@@ -57,9 +57,31 @@ def home(data_dir: Path | None, learner: str | None) -> int:
     is_flag=True,
     help="Print each stage of the real run as one plain sentence (screen readers, logs).",
 )
-@click.option("--answers", is_flag=True, help="With --plain: show the quiz answers too.")
 @click.option(
-    "--width", type=int, default=None, metavar="COLUMNS", help="With --plain: page width."
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write the whole lesson page (values from the real run) to an HTML file: a handout.",
+)
+@click.option(
+    "--svg",
+    "svg_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="The same handout as an SVG picture.",
+)
+@click.option(
+    "--answers", is_flag=True, help="With --plain, --html or --svg: the quiz answers too."
+)
+@click.option(
+    "--width",
+    type=int,
+    default=None,
+    metavar="COLUMNS",
+    help="With --plain, --html or --svg: page width.",
 )
 @click.option(
     "--pace",
@@ -76,6 +98,8 @@ def run(
     lesson: str,
     plain: bool,
     narrate: bool,
+    html_file: Path | None,
+    svg_file: Path | None,
     answers: bool,
     width: int | None,
     pace: float,
@@ -85,16 +109,24 @@ def run(
     """Play a lesson on a real Celery app.
 
     A real in-memory Celery app runs the lesson's sample, stage by stage: in the terminal UI,
-    or printed with --plain or --narrate. 'tutor LESSON' is short for 'tutor run LESSON'.
+    or printed with --plain or --narrate, or written as a handout with --html or --svg.
+    'tutor LESSON' is short for 'tutor run LESSON'.
     """
     lesson = lesson_argument(lesson)
-    if not (narrate or plain):
+    handouts = {kind: path for kind, path in (("html", html_file), ("svg", svg_file)) if path}
+    if not (narrate or plain or handouts):
         return open_ui(open_store(data_dir, learner), lesson, pace)
     from ..content.loader import load_course
 
     course = load_course()
     found = course.lesson(lesson)
     out, err = streams().out, streams().err
+    if handouts:
+        from ..plain import write_handouts
+
+        code = write_handouts(found, course.quiz(found.id), handouts, out, err, width, answers)
+        if code != EXIT_OK or not (plain or narrate):
+            return code
     if narrate:
         from ..plain import narrate_lesson
 
@@ -105,7 +137,14 @@ def run(
 
 
 @click.command(epilog=LESSON_HELP)
-@click.argument("lesson")
+@click.argument("lesson", required=False)
+@click.option(
+    "--chapter",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Instead of a lesson's quiz: chapter N's mixed quiz, the predictions of all its lessons.",
+)
 @click.option("--plain", is_flag=True, help="Print the questions and exit.")
 @click.option(
     "--answers",
@@ -116,12 +155,28 @@ def run(
 @content_option
 @stage_timeout_option
 def quiz(
-    lesson: str, plain: bool, answers: bool, data_dir: Path | None, learner: str | None
+    lesson: str | None,
+    chapter: int | None,
+    plain: bool,
+    answers: bool,
+    data_dir: Path | None,
+    learner: str | None,
 ) -> int:
-    """Take a lesson's quiz (graded against a real run).
+    """Take a lesson's quiz, or a chapter's mixed quiz.
 
     Predictions and orderings are graded against what a real Celery run of the lesson does.
+    With --chapter N: the predictions of every lesson of chapter N, mixed, each graded against
+    a fresh real run of its lesson (the home screen lists each chapter's quiz after its lessons).
     """
+    if chapter is not None:
+        if lesson is not None or plain:
+            raise TutorError("--chapter takes no LESSON and no --plain", EXIT_USAGE)
+        from .study import chapter_number
+
+        number = chapter_number(chapter)
+        return open_ui(open_store(data_dir, learner), mode={"kind": "chapter", "chapter": number})
+    if lesson is None:
+        raise TutorError("name a LESSON, or a chapter with --chapter N", EXIT_USAGE)
     lesson = lesson_argument(lesson)
     if not plain:
         from ..content.summary import check_lesson_id, read_summaries

@@ -32,7 +32,8 @@ def progress(
 ) -> int:
     """Show your progress; reset, export or import it.
 
-    Your progress: lessons completed, best quiz score, attempts, last step. --reset, --export and
+    Your progress: lessons completed, best quiz score, attempts, last step, challenge bests and
+    the review cards due. --reset, --export and
     --import go one at a time.
     """
     if sum((reset, export is not None, import_file is not None)) > 1:
@@ -52,15 +53,19 @@ def progress(
         print(f"Merged {count} lessons from {import_file} into {store.path}.", file=out)
         return EXIT_OK
     from ..content.summary import read_summaries
+    from ..progress.bests import challenge_bests
+    from ..progress.cards import due_count
 
-    saved = store.all()
+    saved, bests = store.all(), challenge_bests(store)
     print(f"Progress of {store.learner} ({store.path}):", file=out)
     for summary in read_summaries():
         found = saved.get(summary.id)
+        best = f"; challenge best {bests[summary.id].text}" if summary.id in bests else ""
         if found is None:
-            print(f"  {summary.id:<16} not started", file=out)
+            print(f"  {summary.id:<16} not started{best}", file=out)
             continue
         state = "done" if found.completed else f"at step {found.last_step}"
         score = f"best quiz {found.best_score}" if found.best_score else "quiz not taken"
-        print(f"  {summary.id:<16} {state}; {score}; {found.attempts} attempt(s)", file=out)
+        print(f"  {summary.id:<16} {state}; {score}; {found.attempts} attempt(s){best}", file=out)
+    print(f"Review cards due now: {due_count(store)} ('tutor review').", file=out)
     return EXIT_OK

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ContentError, content_root, shown_path
-from .files import INDEX_FILE, CourseLayout, find_course, id_problem
+from .files import INDEX_FILE, CourseLayout, find_course, id_problem, read_toml
 from .loader import load_course, load_model
 from .models import Lesson, Quiz
+from .outline import UNGROUPED, outline_of
 from .summary import index_entries, missing_lesson
 
 __all__ = ["check_course", "course_problems"]
@@ -40,10 +41,30 @@ def _stray_quizzes(layout: CourseLayout, listed: set[str]) -> list[Path]:
     return [path for path in sorted(layout.quizzes_dir.glob("*.toml")) if path.stem not in listed]
 
 
+def _unchaptered(layout: CourseLayout, order: list[str]) -> list[str]:
+    """A listed lesson no chapter holds, in a course with chapters: one line each."""
+    try:
+        chapters = read_toml(layout.index, layout.root).get("chapters")
+    except ContentError:
+        return []
+    if not isinstance(chapters, list) or not chapters:
+        return []
+    outline = outline_of(order, chapters)
+    index = shown_path(layout.index, layout.root)
+    last = outline.chapters[-1]
+    if last.title != UNGROUPED:
+        return []
+    return [
+        f"{index}: chapters: lesson {lesson_id!r} is in no chapter (add it to one)"
+        for lesson_id in last.lessons
+    ]
+
+
 def course_problems(root: Path | None = None) -> list[str]:
     """Where the index and the files disagree, one line each (empty when they agree): ids listed
     twice or with path characters, listed lessons without a file, lesson files the index does
-    not list, quizzes for no listed lesson. A lone lesson file has none of these.
+    not list, quizzes for no listed lesson, listed lessons no chapter holds. A lone lesson file
+    has none of these.
 
     Never raises for a content problem, except when `root` is no course at all.
     """
@@ -65,6 +86,7 @@ def course_problems(root: Path | None = None) -> list[str]:
             f"{shown_path(path, layout.root)}: this lesson is not listed in {index} "
             + (f"(its name is not an id: {why})" if why else f"(add {path.stem!r} to order)")
         )
+    problems += _unchaptered(layout, order)
     for path in _stray_quizzes(layout, listed):
         problems.append(
             f"{shown_path(path, layout.root)}: a quiz for no listed lesson "

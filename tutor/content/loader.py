@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 from .crossref import task_name_problem
 from .errors import CONTENT_ENV, ContentError, UnknownLesson, content_root, shown_path
 from .files import CourseLayout, find_course, read_toml
-from .models import CourseIndex, Lesson, Quiz, missing_step
+from .models import Chapter, CourseIndex, Lesson, Quiz, missing_step
+from .outline import Outline, outline_of
 from .problems import format_validation_error
 from .summary import index_entries, missing_lesson
 
@@ -55,6 +56,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     quizzes: Mapping[str, Quiz]
     root: Path
+    chapters: tuple[Chapter, ...] = ()
+    """The index's chapters (none: the course is one list)."""
 
     @property
     def ids(self) -> list[str]:
@@ -71,6 +74,11 @@ class Course:
     def quiz(self, lesson_id: str) -> Quiz | None:
         """The quiz of a lesson, if it has one."""
         return self.quizzes.get(lesson_id)
+
+    @property
+    def outline(self) -> Outline:
+        """The lessons as chapters, with what comes before each."""
+        return outline_of(self.ids, [c.model_dump() for c in self.chapters])
 
     def __iter__(self) -> Iterator[Lesson]:
         return iter(self.lessons)
@@ -174,7 +182,7 @@ def load_course(root: Path | None = None) -> Course:
     problems = _Problems(layout.root)
     index_shown = shown_path(layout.index, layout.root)
     order, order_problems = index_entries(layout)
-    problems.load(layout.index, CourseIndex)
+    index = problems.load(layout.index, CourseIndex)
     if order_problems:  # said better than pydantic can: drop its lines about `order`
         problems.lines = order_problems + [
             line for line in problems.lines if not line.startswith(f"{index_shown}: order")
@@ -202,4 +210,5 @@ def load_course(root: Path | None = None) -> Course:
             if quiz is not None:
                 quizzes[lesson.id] = quiz
     problems.raise_any()
-    return Course(lessons=tuple(lessons), quizzes=quizzes, root=layout.root)
+    chapters = () if index is None else tuple(index.chapters)
+    return Course(lessons=tuple(lessons), quizzes=quizzes, root=layout.root, chapters=chapters)

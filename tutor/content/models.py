@@ -7,11 +7,12 @@ re-exported here, so `from tutor.content.models import Quiz` keeps working.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .beat import BeatEntry, BeatSetup
+from .course_index import Chapter, CourseIndex, LessonId
 from .crossref import lesson_problems, missing_step
 from .fields import (
     FORMAT_VERSION,
@@ -26,7 +27,6 @@ from .fields import (
     stop_matches,
 )
 from .fields import Strict as _Strict
-from .files import ID_PATTERN, id_problem
 from .quiz_models import (
     Choice,
     ChoiceQuestion,
@@ -43,6 +43,7 @@ __all__ = [
     "PLACEHOLDER_ROOTS",
     "BeatEntry",
     "BeatSetup",
+    "Chapter",
     "Choice",
     "ChoiceQuestion",
     "CourseIndex",
@@ -70,19 +71,6 @@ __all__ = [
     "parse_sample",
     "stop_matches",
 ]
-
-
-def _lesson_id(value: str) -> str:
-    problem = id_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    return value
-
-
-LessonId = Annotated[
-    str, AfterValidator(_lesson_id), Field(json_schema_extra={"pattern": ID_PATTERN.pattern})
-]
-"""A lesson id: lower-case letters, digits and dashes (it names the lesson's file)."""
 
 
 class Sample(_Strict):
@@ -254,12 +242,3 @@ class Lesson(_Strict):
     def problems(self) -> Iterator[str]:
         """What the fields say about each other that does not hold, one line each."""
         return lesson_problems(self)
-
-
-class CourseIndex(_Strict):
-    """The order of the lessons."""
-
-    format_version: Literal[1]
-    """Always 1."""
-    order: list[LessonId] = Field(min_length=1)
-    """The lesson ids, in course order."""

@@ -192,6 +192,10 @@ class QuizSession:
         """Indices of the questions answered wrongly."""
         return [f.question for f in self.feedback if not f.correct]
 
+    def missed_items(self) -> list[tuple[str, int]]:
+        """(lesson id, question index) of each question answered wrongly."""
+        return [(self.lesson.id, index) for index in self.missed()]
+
     def retry_missed(self) -> QuizSession:
         """A new attempt at the missed questions only, on a fresh real run."""
         return QuizSession(self.lesson, self.quiz, only=self.missed())

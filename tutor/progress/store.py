@@ -13,7 +13,7 @@ import getpass
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,8 @@ from .errors import ProgressError
 
 __all__ = ["LessonProgress", "ProgressError", "ProgressStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: lesson progress; 2 adds review cards and challenge bests (a version 1 file is migrated)."""
 DATA_ENV = "TUTOR_DATA_DIR"
 """Environment variable naming the folder for the progress database."""
 LEARNER_ENV = "TUTOR_LEARNER"
@@ -54,6 +55,32 @@ CREATE TABLE IF NOT EXISTS progress (
     PRIMARY KEY (learner, lesson_id)
 )
 """
+
+_SCHEMA_2 = (
+    """
+CREATE TABLE IF NOT EXISTS cards (
+    learner TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    box INTEGER NOT NULL DEFAULT 1,
+    due_at REAL NOT NULL,
+    reviewed_at REAL,
+    PRIMARY KEY (learner, card_id)
+)
+""",
+    """
+CREATE TABLE IF NOT EXISTS challenge_best (
+    learner TEXT NOT NULL,
+    lesson_id TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    seconds REAL NOT NULL,
+    achieved_at TEXT NOT NULL,
+    PRIMARY KEY (learner, lesson_id)
+)
+""",
+)
+"""Tables version 2 adds (review cards, challenge bests): created in a version 1 file as it opens,
+its progress rows untouched."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +133,8 @@ class ProgressStore:
     def __init__(self, path: Path, learner: str, notice: str | None = None) -> None:
         self.path = path
         self.learner = learner
+        self.clock: Callable[[], float] = time.time
+        """Seconds since the epoch, for review schedules (tests set a clock of their own)."""
         self.notice = notice
         """Set when the old file could not be used and was moved aside (to tell the learner)."""
 
@@ -135,7 +164,8 @@ class ProgressStore:
 
     # ------------------------------------------------------------------ the file
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection to the file (autocommit; BEGIN IMMEDIATE for a transaction)."""
         connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
         try:
             connection.execute("PRAGMA busy_timeout = 10000")
@@ -146,7 +176,7 @@ class ProgressStore:
     def _check(self) -> str | None:
         """None when the file is a usable progress database (creating it if new), else why not."""
         try:
-            with self._connect() as db:
+            with self.connect() as db:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
                     return f"it was written by a newer tutor (format {version})"
@@ -154,7 +184,9 @@ class ProgressStore:
                     return "it is damaged"
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute(_SCHEMA)
-                if version == 0:
+                for table in _SCHEMA_2:
+                    db.execute(table)
+                if version < SCHEMA_VERSION:
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 columns = {row[1] for row in db.execute("PRAGMA table_info(progress)")}
                 if "last_step" not in columns:
@@ -179,7 +211,7 @@ class ProgressStore:
 
     def all(self) -> dict[str, LessonProgress]:
         """The learner's progress in every lesson they opened."""
-        with self._connect() as db:
+        with self.connect() as db:
             rows = db.execute(
                 "SELECT lesson_id, completed, best_correct, best_total, attempts, last_step "
                 "FROM progress WHERE learner = ? ORDER BY lesson_id",
@@ -194,7 +226,7 @@ class ProgressStore:
     def apply(self, changes: Iterable[Change]) -> None:
         """Apply changes in one transaction: each creates its lesson's row if new, then updates it
         relative to what is stored. Either all are saved or, on any error, none."""
-        with self._connect() as db:
+        with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for lesson_id, assignments, values in changes:
@@ -235,8 +267,9 @@ class ProgressStore:
 
     def reset(self) -> None:
         """Forget this learner's progress."""
-        with self._connect() as db:
-            db.execute("DELETE FROM progress WHERE learner = ?", (self.learner,))
+        with self.connect() as db:
+            for table in ("progress", "cards", "challenge_best"):
+                db.execute(f"DELETE FROM {table} WHERE learner = ?", (self.learner,))
 
     # ------------------------------------------------------------------ export / import
     def export_json(self, target: Path) -> None:

@@ -10,11 +10,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bests import challenge_bests, record_challenge
+from .cards import Card, all_cards, merge_cards
 from .errors import ProgressError
 from .store import KEEP_BETTER_SCORE, SCHEMA_VERSION, Change, LessonProgress, ProgressStore
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
+
+    from .export_model import ExportFile
 
 EXPORT_FORMAT = "celery-tutor-progress"
 """The `format` field of an export."""
@@ -33,6 +37,14 @@ def export_json(store: ProgressStore, target: Path) -> None:
         "version": SCHEMA_VERSION,
         "learner": store.learner,
         "lessons": [asdict(progress) for progress in store.all().values()],
+        "cards": [
+            {"card_id": card.card_id, "box": card.box, "due_at": card.due_at}
+            for card in all_cards(store)
+        ],
+        "challenges": [
+            {"lesson_id": b.lesson_id, "correct": b.correct, "total": b.total, "seconds": b.seconds}
+            for b in challenge_bests(store).values()
+        ],
     }
     try:
         target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -41,9 +53,15 @@ def export_json(store: ProgressStore, target: Path) -> None:
 
 
 def import_json(store: ProgressStore, source: Path) -> int:
-    """Merge a JSON export into the store (all of it, or nothing); the number of lessons merged."""
-    entries = read_export(source)
+    """Merge a JSON export into the store (the whole file is checked first: a malformed one
+    changes nothing); the number of lessons merged. Review cards keep the higher box of the
+    two, challenge bests the better result."""
+    export = _read(source)
+    entries = [LessonProgress(**entry.model_dump()) for entry in export.lessons]
     store.apply(_merge(entry) for entry in entries)
+    merge_cards(store, [Card(c.card_id, c.box, c.due_at) for c in export.cards])
+    for best in export.challenges:
+        record_challenge(store, best.lesson_id, best.correct, best.total, best.seconds)
     return len(entries)
 
 
@@ -60,6 +78,10 @@ def _merge(entry: LessonProgress) -> Change:
 
 def read_export(source: Path) -> list[LessonProgress]:
     """Read and check a progress export; any problem is a ProgressError naming file and field."""
+    return [LessonProgress(**entry.model_dump()) for entry in _read(source).lessons]
+
+
+def _read(source: Path) -> ExportFile:
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -74,7 +96,7 @@ def read_export(source: Path) -> list[LessonProgress]:
         export = ExportFile.model_validate(data)
     except ValidationError as exc:
         raise ProgressError(f"{source}: {_problem(exc.errors()[0])}") from None
-    return [LessonProgress(**entry.model_dump()) for entry in export.lessons]
+    return export
 
 
 FIELD_PROBLEMS = {
@@ -86,6 +108,14 @@ FIELD_PROBLEMS = {
     "best_correct": "a whole number or null is required",
     "best_total": "a whole number or null is required",
     "completed": "true or false is required",
+    "cards": "a list is required",
+    "card_id": "text required",
+    "box": "a whole number from 1 to 5 is required",
+    "due_at": "a time in seconds is required",
+    "challenges": "a list is required",
+    "correct": "a whole number ≥ 0 is required",
+    "total": "a whole number ≥ 1 is required",
+    "seconds": "a number of seconds ≥ 0 is required",
 }
 """What each field of an export must be, as the learner is told."""
 
@@ -102,7 +132,8 @@ def _problem(error: ErrorDetails) -> str:
         found = None if error["type"] == "missing" else error["input"]
         return f"version: {found!r} is not one this tutor reads"
     if isinstance(last, int) and error["type"] == "model_type":  # an entry that is no object
-        return f"{location}.lesson_id: {FIELD_PROBLEMS['lesson_id']}"
+        key = "card_id" if where[0] == "cards" else "lesson_id"
+        return f"{location}.{key}: {FIELD_PROBLEMS[key]}"
     if isinstance(last, int):  # an entry whose fields disagree
         return f"{location}: {error['msg'].removeprefix('Value error, ')}"
     return f"{location}: {FIELD_PROBLEMS[last]}"

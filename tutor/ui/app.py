@@ -14,7 +14,8 @@ from textual.binding import Binding
 
 from ..content.summary import LessonSummary, read_summaries
 from ..defaults import PACE_DEFAULT
-from .messages import DemoLessonOver, NotesChanged, OpenLesson, QuizFinished
+from .messages import DemoLessonOver, NotesChanged, OpenLesson, OpenMode, QuizFinished
+from .modes import ModesMixin
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .widgets.run_driver import RunDriver
 
 
-class TutorApp(App[None]):
+class TutorApp(ModesMixin, App[None]):
     """Lessons on a real Celery app, one stage a keypress."""
 
     TITLE = "Celery tutor"
@@ -51,8 +52,10 @@ class TutorApp(App[None]):
         loop: bool = False,
         notes_socket: Path | None = None,
         poll: PollServer | None = None,
+        mode: OpenMode | None = None,
     ) -> None:
         super().__init__()
+        self.pending_mode = mode
         self.demo_lessons = list(demo or [])
         """Lesson ids an instructor's demo goes through, in order (empty: no demo)."""
         self.demo_loop = loop
@@ -85,7 +88,7 @@ class TutorApp(App[None]):
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the app's first screen (painted at once, not pushed after)."""
-        return HomeScreen(self.summaries, self.all_progress)
+        return HomeScreen(self.summaries, self.all_progress, self.outline(), self.home_extras)
 
     def on_mount(self) -> None:
         if self.demo_lessons:
@@ -95,6 +98,7 @@ class TutorApp(App[None]):
         if self.start_lesson is not None:
             self.open_lesson(self.start_lesson, quiz=self.start_quiz)
         self._check_size(self.size.width, self.size.height)
+        self.open_pending_mode()
         if self.course is None:
             self.call_after_refresh(self._load_course)
 
@@ -123,6 +127,7 @@ class TutorApp(App[None]):
         if self._pending_lesson is not None:
             lesson_id, self._pending_lesson = self._pending_lesson, None
             self.open_lesson(lesson_id, quiz=self._pending_quiz)
+        self.open_pending_mode()
 
     def open_lesson(self, lesson_id: str, quiz: bool = False) -> None:
         """Open a lesson's screen (or its quiz) over the home screen, once the course is loaded."""
@@ -184,6 +189,7 @@ class TutorApp(App[None]):
             self.session_progress[message.lesson_id] = "done"
             if self.progress is not None:
                 self.progress.record_completed(message.lesson_id)
+            self.lesson_finished(message.lesson_id)
 
     @on(QuizFinished)
     def _quiz_finished(self, message: QuizFinished) -> None:

@@ -29,6 +29,43 @@ class QuizFinished(Message):
 
 
 @dataclass
+class QuestionsMissed(Message):
+    """Questions answered wrongly (quiz, challenge or chapter quiz): they become review cards."""
+
+    items: list[tuple[str, int]]
+    """(lesson id, question index in its quiz) of each."""
+
+
+@dataclass
+class ChallengeFinished(Message):
+    """A challenge ended (every question answered, or the clock ran out)."""
+
+    lesson_id: str
+    correct: int
+    total: int
+    seconds: float
+    """The time it took (the clock's running time, stopped while the real run moved)."""
+
+
+@dataclass
+class CardAnswered(Message):
+    """A review card was answered: known moves it up a box, again sends it back to box 1."""
+
+    card_id: str
+    known: bool
+
+
+@dataclass
+class OpenMode(Message):
+    """Open a challenge (of `lesson_id`), the review, or a chapter's mixed quiz (`chapter`)."""
+
+    kind: str
+    """"challenge", "review" or "chapter"."""
+    lesson_id: str | None = None
+    chapter: int | None = None
+
+
+@dataclass
 class DemoLessonOver(Message):
     """The demo's lesson played to its end: the app moves the demo on."""
 

@@ -1,8 +1,10 @@
-"""The home screen: the lessons, with a marker of how far the learner got in each."""
+"""The home screen: the course in chapters, how far the learner got in each lesson, what comes
+next, the challenge bests and the review cards due."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,11 +15,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...content.outline import Outline, outline_of
 from ...content.summary import LessonSummary
-from ..messages import OpenLesson
+from ..messages import OpenLesson, OpenMode
 
 if TYPE_CHECKING:
+    from ...progress.bests import ChallengeBest
     from ...progress.store import LessonProgress
+
+CHAPTER_QUIZ = "chapter-quiz-"
+"""Option ids of the chapters' mixed quizzes: chapter-quiz-1, chapter-quiz-2..."""
+
+
+@dataclass(frozen=True)
+class HomeExtras:
+    """What the home screen shows beside the lessons' progress."""
+
+    bests: Mapping[str, ChallengeBest] = field(default_factory=dict)
+    """The challenge personal best of each lesson that has one."""
+    due: int = 0
+    """How many review cards are due."""
 
 
 def marker(progress: LessonProgress | None) -> str:
@@ -31,69 +48,163 @@ def marker(progress: LessonProgress | None) -> str:
 
 
 class HomeScreen(Screen[None]):
-    """Lists the lessons; Enter opens one."""
+    """The lessons in chapters; Enter opens a lesson (or a chapter's quiz)."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open lesson", show=True),
+        Binding("enter", "open", "Open", show=True),
+        Binding("n", "next", "Next lesson"),
         Binding("k", "quiz", "Quiz"),
+        Binding("c", "challenge", "Challenge"),
+        Binding("v", "review", "Review"),
     ]
 
     def __init__(
         self,
         lessons: Sequence[LessonSummary],
         progress: Callable[[], Mapping[str, LessonProgress]] = dict,
+        outline: Outline | None = None,
+        extras: Callable[[], HomeExtras] = HomeExtras,
     ) -> None:
         super().__init__()
-        self.lessons = lessons
+        self.lessons = {lesson.id: lesson for lesson in lessons}
         self.progress = progress
         """Reads the saved progress of every lesson (each time the screen shows)."""
+        self.outline = outline or outline_of([lesson.id for lesson in lessons], None)
+        self.extras = extras
+        """Reads the challenge bests and the cards due (each time the screen shows)."""
+        self.suggested: str | None = None
+        """The lesson to take next (the first one not done)."""
         self.sub_title = "Choose a lesson"
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static(
-            "Watch a real Celery app run, one stage at a time. Pick a lesson and press Enter.",
-            id="intro",
-        )
-        yield OptionList(*self._options(), id="lessons")
+        yield Static(id="intro")
+        yield OptionList(id="lessons")
         yield Footer()
 
-    def _options(self) -> list[Option]:
-        all_progress = self.progress()
-        options = []
-        for lesson in self.lessons:
-            label = Text()
-            label.append(f"{lesson.title}\n", style="bold")
-            label.append(f"  {lesson.id} · {lesson.level} · {lesson.duration} · ", style="dim")
-            label.append(marker(all_progress.get(lesson.id)))
-            options.append(Option(label, id=lesson.id))
-        return options
+    def on_mount(self) -> None:
+        self.refresh_lessons()
 
-    def on_screen_resume(self) -> None:
+    def refresh_lessons(self) -> None:
+        """Read the progress again and redraw the list, keeping the highlighted line."""
+        all_progress = self.progress()
+        extras = self.extras()
+        done = [lesson_id for lesson_id, p in all_progress.items() if p.completed]
+        self.suggested = self.outline.next_lesson(done)
+        self.query_one("#intro", Static).update(self._intro(extras))
         lessons = self.query_one("#lessons", OptionList)
         highlighted = lessons.highlighted
         lessons.clear_options()
-        lessons.add_options(self._options())
-        lessons.highlighted = highlighted if highlighted is not None else 0
+        lessons.add_options(self._options(all_progress, extras))
+        if highlighted is None:
+            highlighted = self._index_of(self.suggested or self.outline.order[0])
+        lessons.highlighted = highlighted
         lessons.focus()
 
-    def action_open(self) -> None:
-        """Open the highlighted lesson."""
+    def _intro(self, extras: HomeExtras) -> Text:
+        text = Text("Watch a real Celery app run, one stage at a time. ")
+        if self.suggested is not None:
+            title = self.lessons[self.suggested].title
+            text.append("Next: ")
+            text.append(title, style="bold")
+            text.append(" (press n). ")
+        else:
+            text.append("Every lesson is done. ")
+        cards = "1 card is" if extras.due == 1 else f"{extras.due} cards are"
+        text.append(f"Review: {cards} due", style="bold" if extras.due else "")
+        text.append(" (press v).")
+        return text
+
+    def _options(
+        self, all_progress: Mapping[str, LessonProgress], extras: HomeExtras
+    ) -> list[Option]:
+        options = []
+        for chapter in self.outline.chapters:
+            heading = Text(f"Chapter {chapter.number} · {chapter.title}", style="bold underline")
+            options.append(Option(heading, id=f"chapter-{chapter.number}", disabled=True))
+            for lesson_id in chapter.lessons:
+                options.append(self._lesson_option(lesson_id, all_progress, extras))
+            quiz = Text(f"  ✎ Chapter {chapter.number} quiz", style="bold")
+            quiz.append(
+                f" · mixed predictions from its {len(chapter.lessons)} lesson(s)", style="dim"
+            )
+            options.append(Option(quiz, id=f"{CHAPTER_QUIZ}{chapter.number}"))
+        return options
+
+    def _lesson_option(
+        self, lesson_id: str, all_progress: Mapping[str, LessonProgress], extras: HomeExtras
+    ) -> Option:
+        lesson = self.lessons[lesson_id]
+        label = Text("  ")
+        label.append(lesson.title, style="bold")
+        if lesson_id == self.suggested:
+            label.append("  ▶ next", style="bold reverse")
+        label.append(f"\n    {lesson.id} · {lesson.level} · {lesson.duration} · ", style="dim")
+        label.append(marker(all_progress.get(lesson_id)))
+        before = self.outline.prerequisite(lesson_id)
+        if before is not None:
+            progress = all_progress.get(before)
+            done = progress is not None and progress.completed
+            label.append(f" · after: {before}{' ✔' if done else ''}", style="dim")
+        best = extras.bests.get(lesson_id)
+        if best is not None:
+            label.append(f" · challenge best {best.text}")
+        return Option(label, id=lesson_id)
+
+    def _index_of(self, option_id: str) -> int:
         lessons = self.query_one("#lessons", OptionList)
-        if lessons.highlighted is not None:
-            option = lessons.get_option_at_index(lessons.highlighted)
-            self._open(str(option.id))
+        return lessons.get_option_index(option_id)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lessons()
+
+    def _highlighted(self) -> str | None:
+        lessons = self.query_one("#lessons", OptionList)
+        if lessons.highlighted is None:
+            return None
+        return str(lessons.get_option_at_index(lessons.highlighted).id)
+
+    def _highlighted_lesson(self) -> str | None:
+        chosen = self._highlighted()
+        if chosen in self.lessons:
+            return chosen
+        self.notify("Highlight a lesson first (arrow keys).")
+        return None
+
+    def action_open(self) -> None:
+        """Open the highlighted lesson, or chapter quiz."""
+        chosen = self._highlighted()
+        if chosen is not None:
+            self._open(chosen)
+
+    def action_next(self) -> None:
+        """Open the lesson suggested next."""
+        if self.suggested is not None:
+            self._open(self.suggested)
 
     def action_quiz(self) -> None:
         """Open the highlighted lesson's quiz."""
-        lessons = self.query_one("#lessons", OptionList)
-        if lessons.highlighted is not None:
-            option = lessons.get_option_at_index(lessons.highlighted)
-            self.post_message(OpenLesson(str(option.id), quiz=True))
+        lesson_id = self._highlighted_lesson()
+        if lesson_id is not None:
+            self.post_message(OpenLesson(lesson_id, quiz=True))
+
+    def action_challenge(self) -> None:
+        """Take the highlighted lesson's challenge (its predictions against the clock)."""
+        lesson_id = self._highlighted_lesson()
+        if lesson_id is not None:
+            self.post_message(OpenMode("challenge", lesson_id=lesson_id))
+
+    def action_review(self) -> None:
+        """Review the cards due."""
+        self.post_message(OpenMode("review"))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._open(str(event.option.id))
 
-    def _open(self, lesson_id: str) -> None:
-        self.post_message(OpenLesson(lesson_id))
+    def _open(self, option_id: str) -> None:
+        if option_id.startswith(CHAPTER_QUIZ):
+            chapter = int(option_id.removeprefix(CHAPTER_QUIZ))
+            self.post_message(OpenMode("chapter", chapter=chapter))
+        elif option_id in self.lessons:
+            self.post_message(OpenLesson(option_id))

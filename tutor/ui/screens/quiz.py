@@ -11,9 +11,10 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from ...content.models import ChoiceQuestion, Lesson, OrderQuestion, PredictQuestion, Quiz
-from ...player.quiz import QuizSession, shown_order
+from ...player.drill import MixedSession
+from ...player.quiz import Feedback, QuizSession, shown_order
 from ...render.table import execution_table
-from ..messages import QuizFinished
+from ..messages import QuestionsMissed, QuizFinished
 from ..widgets.panel import Panel
 from ..workers import outcome
 from .feedback import FeedbackScreen
@@ -32,11 +33,17 @@ class QuizScreen(Screen[None]):
         Binding("escape", "leave", "Back"),
     ]
 
-    def __init__(self, lesson: Lesson, quiz: Quiz) -> None:
+    ANSWER_HELP = "Press a letter to answer; h for a hint."
+    """The line under a question's choices."""
+
+    def __init__(
+        self, lesson: Lesson, quiz: Quiz, session: QuizSession | MixedSession | None = None
+    ) -> None:
         super().__init__()
         self.lesson = lesson
         self.quiz = quiz
-        self.session = QuizSession(lesson, quiz)
+        self.session: QuizSession | MixedSession = session or QuizSession(lesson, quiz)
+        """The attempt: one lesson's quiz, or questions drawn from several (a chapter's)."""
         self.busy = True
         """True while the quiz's real run moves (answers wait until it is where they belong)."""
         self.show_hint = False
@@ -61,8 +68,8 @@ class QuizScreen(Screen[None]):
         self.refresh_view()
         self._prepare_in_thread(self.session)
 
-    def _prepare_in_thread(self, session: QuizSession) -> None:
-        def prepare() -> tuple[QuizSession, None]:
+    def _prepare_in_thread(self, session: QuizSession | MixedSession) -> None:
+        def prepare() -> tuple[QuizSession | MixedSession, None]:
             session.prepare()
             return session, None
 
@@ -71,7 +78,7 @@ class QuizScreen(Screen[None]):
             exit_on_error=False,
         )  # fmt: skip
 
-    def _grade_in_thread(self, session: QuizSession, given: str | list[int]) -> None:
+    def _grade_in_thread(self, session: QuizSession | MixedSession, given: str | list[int]) -> None:
         self.run_worker(
             lambda: (session, session.answer(given)), name="grade", group="quiz", thread=True,
             exit_on_error=False,
@@ -93,18 +100,27 @@ class QuizScreen(Screen[None]):
             return
         self.busy = False
         if event.worker.name == "grade":
-            self.app.push_screen(FeedbackScreen(feedback), lambda _: self._next())
+            self.show_feedback(feedback)
         else:
             self.refresh_view()
 
+    def show_feedback(self, feedback: Feedback) -> None:
+        """Show an answer's feedback, then go on to the next question."""
+        self.app.push_screen(FeedbackScreen(feedback), lambda _: self._next())
+
     def _next(self) -> None:
         if self.session.finished:
-            correct, total = self.session.score
-            if self.session.only is None:
-                self.post_message(QuizFinished(self.lesson.id, correct, total))
+            self.attempt_over()
             self.refresh_view()
         else:
             self._prepare()
+
+    def attempt_over(self) -> None:
+        """Every question is answered: save the score (a whole quiz only) and the missed ones."""
+        correct, total = self.session.score
+        if isinstance(self.session, QuizSession) and self.session.only is None:
+            self.post_message(QuizFinished(self.lesson.id, correct, total))
+        self.post_message(QuestionsMissed(self.session.missed_items()))
 
     # ------------------------------------------------------------------ keys
     def action_choose(self, key: str) -> None:
@@ -117,8 +133,7 @@ class QuizScreen(Screen[None]):
         if not any(choice.key == key for choice in question.choices):
             return
         if isinstance(question, ChoiceQuestion):
-            feedback = self.session.answer(key)
-            self.app.push_screen(FeedbackScreen(feedback), lambda _: self._next())
+            self.show_feedback(self.session.answer(key))
         else:
             self.busy = True
             self.refresh_view()
@@ -129,7 +144,7 @@ class QuizScreen(Screen[None]):
         question = None if self.session.finished else self.session.current
         if self.busy or not isinstance(question, OrderQuestion):
             return
-        shown = shown_order(self.lesson, self.session.current_index, question)
+        shown = shown_order(self.session.lesson, self.session.current_index, question)
         if number <= len(shown) and shown[number - 1] not in self.picked:
             self.picked.append(shown[number - 1])
             self.refresh_view()
@@ -170,7 +185,7 @@ class QuizScreen(Screen[None]):
         """Back to where the quiz was opened from."""
         self.app.pop_screen()
 
-    def _close_in_background(self, session: QuizSession) -> None:
+    def _close_in_background(self, session: QuizSession | MixedSession) -> None:
         self.run_worker(session.close, name="close", group="closing", thread=True)
 
     # ------------------------------------------------------------------ drawing
@@ -179,7 +194,7 @@ class QuizScreen(Screen[None]):
         session = self.session
         status = self.query_one("#quiz-status", Static)
         body = self.query_one("#quiz-question", Static)
-        lesson, results = self.lesson, session.lesson_run.results
+        lesson, results = session.lesson, session.lesson_run.results
         current = None if session.finished else session.current
         if isinstance(current, PredictQuestion) and current.variant is not None:
             played = session.run_for(current)  # the variant's run: its own table
@@ -202,6 +217,7 @@ class QuizScreen(Screen[None]):
             number = session.position + 1
             status.update(
                 Text(f"Question {number} of {len(session.indices)}", style="bold")
+                + Text(self._from_lesson())
                 + Text("   ⏳ the real run is moving…" if self.busy else "", style="italic")
             )
             body.update(self._question_view())
@@ -214,7 +230,7 @@ class QuizScreen(Screen[None]):
         index, question = self.session.current_index, self.session.current
         parts: list[RenderableType] = [Text(question.prompt, style="bold")]
         if isinstance(question, OrderQuestion):
-            shown = shown_order(self.lesson, index, question)
+            shown = shown_order(self.session.lesson, index, question)
             for number, item in enumerate(shown, start=1):
                 mark = f"  → #{self.picked.index(item) + 1}" if item in self.picked else ""
                 parts.append(Text(f"  {number})  {question.items[item].text}{mark}"))
@@ -236,7 +252,7 @@ class QuizScreen(Screen[None]):
                 )
             for choice in question.choices:
                 parts.append(Text(f"  {choice.key.lower()})  {choice.text}"))
-            parts.append(Text("Press a letter to answer; h for a hint.", style="dim"))
+            parts.append(Text(self.ANSWER_HELP, style="dim"))
         if self.show_hint:
             parts.append(Text(f"💡 {question.hint}", style="italic"))
             step = getattr(question, "hint_step", None)
@@ -246,8 +262,15 @@ class QuizScreen(Screen[None]):
                 parts.append(Text(f"   (step {step}: {where})", style="dim"))
         return Group(*parts)
 
+    def _from_lesson(self) -> str:
+        """In a chapter's quiz: which lesson the question comes from."""
+        if not isinstance(self.session, MixedSession):
+            return ""
+        return f" · {self.sub_title} · from lesson '{self.session.lesson.title}'"
+
     def _of_variant(self, question: PredictQuestion) -> str:
-        variant = self.lesson.variants.get(question.variant) if question.variant else None
+        lesson = self.session.lesson
+        variant = lesson.variants.get(question.variant) if question.variant else None
         return "" if variant is None else f" of the what-if ({variant.label})"
 
     def on_unmount(self) -> None:
