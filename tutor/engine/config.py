@@ -65,6 +65,10 @@ class RunConfig:
     it (e.g. ("worker-1", "executing"))."""
     max_messages: int = DEFAULT_MAX_MESSAGES
     """Most task messages the run publishes; one more stops the run with SampleError."""
+    broker: str | None = None
+    """A Redis URL: run on that real broker with worker processes (None: in memory, in threads)."""
+    visibility_timeout: float | None = None
+    """Real broker only: seconds before Redis gives an unacknowledged message to another worker."""
 
     @property
     def advance_timeout(self) -> float:

@@ -154,6 +154,12 @@ class WorkerView:
     (unless the message was acknowledged early), still PENDING."""
     active: tuple[str, ...] = ()
     """Ids of the tasks whose body its pool runs now."""
+    hostname: str | None = None
+    """Real broker mode only (else None/empty): its node name (`worker-1@host`), its process's
+    `pid`, the `pool_pid` of the pool process that ran its latest body, its latest `log` lines."""
+    pid: int | None = None
+    pool_pid: int | None = None
+    log: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,19 @@ class BackendView:
     def configured(self) -> bool:
         """Whether there is a result backend at all."""
         return self.kind != NOT_CONFIGURED
+
+
+@dataclass(frozen=True)
+class BrokerView:
+    """A real Redis broker at one stop, read without consuming: `url` (no password), `lists`
+    (queue → LLEN of its list), `unacked` (HLEN of the hash of messages taken and not acknowledged
+    yet), `bindings` (`_kombu.binding.<queue>` → members), `meta_keys` (the run's stored metas)."""
+
+    url: str
+    lists: dict[str, int]
+    unacked: int
+    bindings: dict[str, tuple[str, ...]]
+    meta_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,6 +215,8 @@ class Snapshot:
     task_names: tuple[str, ...] = field(default=())
     timer: tuple[TimerEntryView, ...] = field(default=())
     """Every task waiting in a worker's timer, soonest first."""
+    broker: BrokerView | None = None
+    """The real broker server's state (None for the in-memory broker)."""
 
     def active_time(self, at: float) -> float:
         """`at` (seconds since the start) minus the pauses before it: time the run really ran."""
