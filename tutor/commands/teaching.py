@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from . import TutorError, content_option, open_store, saved_options, stage_timeout_option, streams
+from . import (
+    TutorError,
+    broker_option,
+    content_option,
+    open_store,
+    saved_options,
+    stage_timeout_option,
+    streams,
+)
 
 ENDPOINT = click.Path(dir_okay=False, path_type=Path)
 
@@ -32,6 +40,7 @@ ENDPOINT = click.Path(dir_okay=False, path_type=Path)
 @saved_options
 @content_option
 @stage_timeout_option
+@broker_option
 def demo(
     lessons: tuple[str, ...],
     pace: float,

@@ -11,7 +11,8 @@ from ..engine.snapshot import Snapshot
 from ..engine.stages import Stage
 
 if TYPE_CHECKING:
-    from ..engine.run import Run, RunConfig
+    from ..engine.protocol import RunLike
+    from ..engine.run import RunConfig
 from .context import UNDEFINED, build_context, fill
 
 
@@ -115,6 +116,9 @@ def run_config_for(
     lesson: Lesson, code: str, setup: RunSetup, variant: str | None = None
 ) -> RunConfig:
     """The engine configuration that runs `code` with `setup` (Celery loads only here)."""
+    import os
+
+    from ..defaults import BROKER_ENV
     from ..engine.run import RunConfig, WorkerSpec
 
     where = f"<lesson {lesson.id}>" if variant is None else f"<lesson {lesson.id}, {variant}>"
@@ -132,6 +136,7 @@ def run_config_for(
         stop_worker=None
         if setup.stop_worker is None
         else (setup.stop_worker.name, setup.stop_worker.at.value),
+        broker=os.environ.get(BROKER_ENV) or None,
     )
 
 
@@ -152,7 +157,7 @@ class LessonRun:
         self.lesson = lesson
         self.variant = variant
         self._config: RunConfig | None = config
-        self.run: Run | None = None
+        self.run: RunLike | None = None
         self.results: list[StepResult] = []
         self.stops: list[Snapshot] = []
         self._stops_at_last_step = 0
@@ -165,10 +170,23 @@ class LessonRun:
         return self._config
 
     def start(self) -> LessonRun:
-        """Start the real run (a Celery app and its workers): call it off the UI thread."""
-        from ..engine.run import Run
+        """Start the real run (a Celery app and its workers): call it off the UI thread. With a
+        broker URL configured (`--broker`), the run is on that Redis with worker processes."""
+        if self.config.broker is None:
+            from ..engine.run import Run
 
-        self.run = Run.start(self.config)
+            self.run = Run.start(self.config)
+            return self
+        if not self.lesson.real_broker:
+            from ..engine.errors import EngineError
+
+            raise EngineError(
+                f"the lesson {self.lesson.id!r} does not run on a real broker (its real_broker "
+                "is false); play it without --broker"
+            )
+        from ..engine.realbroker.run import RealRun
+
+        self.run = RealRun.start(self.config)
         return self
 
     @property

@@ -1,4 +1,4 @@
-"""The tutor's worker bootstrap, loaded by each `celery worker` process it starts (`-A` this module).
+"""The tutor's worker bootstrap, loaded (`-A`) by each `celery worker` process the tutor starts.
 
 It is never imported by the tutor itself. In the worker it builds the run's Celery app from the
 environment the tutor set (see `keys`), loads the sample's definitions (the lesson's own code,

@@ -1,4 +1,4 @@
-"""A worker process's stand-in inside the tutor: one thread that mirrors its stages to the conductor.
+"""A worker process's stand-in in the tutor: a thread that mirrors its stages to the conductor.
 
 The conductor holds threads of the tutor's own process. For a worker process, its proxy thread
 does what an in-thread worker would: it takes a granted message (by adding the worker's consumer

@@ -73,7 +73,7 @@ def bindings(client: Any) -> dict[str, tuple[str, ...]]:
             continue  # the remote-control mailboxes, not a task queue
         members = []
         for member in client.smembers(key):
-            routing_key, _pattern, queue = (text(member).split(BINDING_SEPARATOR) + ["", ""])[:3]
+            routing_key, _pattern, queue = [*text(member).split(BINDING_SEPARATOR), "", ""][:3]
             members.append(f"{routing_key} → {queue}")
         found[key] = tuple(sorted(members))
     return found

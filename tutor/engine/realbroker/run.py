@@ -36,7 +36,7 @@ from ..snapshot import Snapshot
 from ..stages import CALLER_THREAD, Stage, Stop
 from . import keys
 from .proxy import QueueBook, WorkerProxy
-from .server import redis_client
+from .server import give_back_database, is_private, redis_client, take_database
 from .snapshots import read_snapshot
 from .workers import WorkerProcess
 
@@ -53,7 +53,7 @@ class RealRun:
         if not config.broker:
             raise EngineError("a real-broker run needs a broker URL")
         self.config = config
-        self.url = config.broker
+        self.url, self._database = take_database(config.broker)
         self.program = SampleProgram.parse(config.code, config.filename)
         lines = config.code.splitlines(keepends=True)
         linecache.cache[config.filename] = (len(config.code), None, lines, config.filename)
@@ -261,6 +261,7 @@ class RealRun:
         if self._listener.is_alive():
             self._listener.join(JOIN_TIMEOUT)
         self._forget_keys()
+        give_back_database(self._database)
         if self.app is not None:
             self.app.close()
         self._folder.cleanup()
@@ -270,9 +271,12 @@ class RealRun:
 
     def _forget_keys(self) -> None:
         try:
-            found = list(self.client.scan_iter(match=keys.run_keys_pattern(self.run_id)))
-            if found:
-                self.client.delete(*found)
+            if is_private(self.url):
+                self.client.flushdb()  # the tutor's own server: the next run starts empty
+            else:
+                found = list(self.client.scan_iter(match=keys.run_keys_pattern(self.run_id)))
+                if found:
+                    self.client.delete(*found)
             self.client.close()
         except Exception:  # the broker is gone: nothing to clean there
             pass

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import EngineError
 
@@ -27,6 +28,8 @@ CONNECT_TIMEOUT = 1.0
 START_TIMEOUT = 5.0
 """Longest a private server may take to answer its first PING."""
 SCHEMES = ("redis://", "rediss://", "unix://")
+PRIVATE_DATABASES = 64
+"""How many databases the private server has (one per run open at the same time)."""
 
 
 class BrokerUnavailable(EngineError):
@@ -84,7 +87,7 @@ class PrivateServer:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
         command += ["--save", "", "--appendonly", "no", "--dir", self.folder.name]
-        command += ["--loglevel", "warning"]
+        command += ["--loglevel", "warning", "--databases", str(PRIVATE_DATABASES)]
         self.process: subprocess.Popen[bytes] = subprocess.Popen(
             [sys.executable, "-m", "tutor.engine.realbroker.supervise", *command],
             stdin=subprocess.PIPE,
@@ -135,6 +138,12 @@ def private_server() -> PrivateServer:
         return _private
 
 
+def is_private(url: str) -> bool:
+    """Whether `url` is on the tutor's private server (its data is the tutor's to remove)."""
+    server = _private
+    return server is not None and url.startswith(f"redis://127.0.0.1:{server.port}/")
+
+
 def stop_private_server() -> None:
     """Stop the private server if one was started (idempotent)."""
     global _private
@@ -149,6 +158,30 @@ def resolve(value: str) -> str:
     if value.strip().lower() == PRIVATE:
         return private_server().url
     return check_url(value.strip())
+
+
+_databases_in_use: set[int] = set()
+
+
+def take_database(url: str) -> tuple[str, int]:
+    """A URL for one run of its own: the database of `url`, or the next free one after it while
+    other runs (a what-if beside the lesson) are open, so runs never see each other's queues.
+    Returns (URL, database number); give the number back with `give_back_database`."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    base = int(path) if path.isdigit() else 0
+    with _lock:
+        number = base
+        while number in _databases_in_use:
+            number += 1
+        _databases_in_use.add(number)
+    return urlunsplit(parts._replace(path=f"/{number}")), number
+
+
+def give_back_database(number: int) -> None:
+    """A run closed: its database may serve another run."""
+    with _lock:
+        _databases_in_use.discard(number)
 
 
 def redis_client(url: str, **options: Any) -> Any:

@@ -7,6 +7,7 @@ the worker stops its whole group at once. Its log (Celery's own lines) is kept f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -114,10 +115,8 @@ class WorkerProcess:
         if self._lifeline >= 0:
             os.close(self._lifeline)
             self._lifeline = -1
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         try:
             self.process.wait(STOP_WAIT)
         except subprocess.TimeoutExpired:
