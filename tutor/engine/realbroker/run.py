@@ -205,9 +205,7 @@ class RealRun:
                 raise EngineError(f"the worker process {worker.name} did not start ({said})")
 
     def _add_consumer(self, queue: str, hostname: str) -> None:
-        self.app.control.add_consumer(
-            queue, destination=[hostname], reply=True, limit=1, timeout=2
-        )
+        self.app.control.add_consumer(queue, destination=[hostname], reply=True, limit=1, timeout=2)
 
     def _listen(self) -> None:
         """Pass each report of the worker processes on (to its worker's proxy)."""

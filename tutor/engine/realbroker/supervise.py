@@ -9,6 +9,7 @@ exits. Light on purpose: it imports nothing of Celery or Redis.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -20,7 +21,7 @@ def main(argv: list[str]) -> int:
     """Run `argv` until stdin ends; return the command's exit status (or 0 when stopped)."""
     child = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
     try:
-        while sys.stdin.buffer.read1(64):
+        while os.read(sys.stdin.fileno(), 64):
             pass
     except (OSError, KeyboardInterrupt):
         pass
