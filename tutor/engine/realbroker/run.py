@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import json
 import linecache
-import os
 import tempfile
-import threading
 import uuid
 from types import TracebackType
 from typing import Any
 
-from celery import Celery, signals
+from celery import signals
 
 from .. import stdin
 from ..app import iter_task_names
@@ -36,7 +34,9 @@ from ..snapshot import Snapshot
 from ..stages import CALLER_THREAD, Stage, Stop
 from . import keys
 from .proxy import QueueBook, WorkerProxy
+from .reports import ReportListener
 from .server import give_back_database, is_private, redis_client, take_database
+from .setup import build_app, worker_options, write_sample
 from .snapshots import read_snapshot
 from .workers import WorkerProcess
 
@@ -86,8 +86,7 @@ class RealRun:
         self.conductor.on_settled = self._read_settled
         self._closed = False
         self._stdin_taken = False
-        self._listening = threading.Event()
-        self._listener = threading.Thread(target=self._listen, name="reports", daemon=True)
+        self._listener = ReportListener(self.client, keys.reports_key(self.run_id))
         _LIVE.add(self)  # type: ignore[arg-type]  # quitting closes every live run
 
     # ------------------------------------------------------------------ life cycle
@@ -105,7 +104,7 @@ class RealRun:
     def _start(self) -> None:
         stdin.run_started()
         self._stdin_taken = True
-        self.app = app = self._build_app()
+        self.app = app = build_app(self.config, self.url)
         signals.after_task_publish.connect(
             self._on_published, weak=False, dispatch_uid=f"tutor-real-{self.run_id}"
         )
@@ -117,16 +116,8 @@ class RealRun:
                 f"{self.config.filename}: the sample defines no task "
                 "(decorate a function with @shared_task or @app.task)"
             )
-        self._write_sample()
-        options = {
-            "filename": self.config.filename,
-            "result_backend": self.config.result_backend,
-            "ignore_result": self.config.ignore_result,
-            "acks_late": self.config.acks_late,
-            "reject_on_worker_lost": self.config.reject_on_worker_lost,
-            "default_queue": self.config.default_queue,
-            "transport_options": self._transport_options(),
-        }
+        write_sample(self.config, self.program, self._folder.name)
+        options = worker_options(self.config)
         for spec in self.config.workers:
             self.workers.append(
                 WorkerProcess(
@@ -138,8 +129,7 @@ class RealRun:
                     options=options,
                 )
             )
-        self._listening.set()
-        self._listener.start()
+        self._listener.start(self.workers, self.proxies)
         self._wait_ready()
         for worker in self.workers:
             proxy = WorkerProxy(
@@ -164,40 +154,6 @@ class RealRun:
         )
         self.caller.start()
 
-    def _build_app(self) -> Any:
-        app = Celery(main=f"tutor-real-{self.run_id}", set_as_current=False)
-        app.conf.update(
-            broker_url=self.url,
-            result_backend=self.url if self.config.result_backend else None,
-            result_expires=None,
-            task_ignore_result=self.config.ignore_result,
-            task_track_started=True,
-            task_acks_late=self.config.acks_late,
-            task_reject_on_worker_lost=self.config.reject_on_worker_lost,
-            task_default_queue=self.config.default_queue,
-            task_publish_retry=False,
-            broker_connection_retry_on_startup=False,
-            broker_connection_timeout=2,
-            broker_transport_options=self._transport_options(),
-            redis_socket_connect_timeout=2,
-            accept_content=["json"],
-            task_serializer="json",
-            result_serializer="json",
-        )
-        return app
-
-    def _transport_options(self) -> dict[str, Any]:
-        timeout = self.config.visibility_timeout
-        return {} if timeout is None else {"visibility_timeout": timeout}
-
-    def _write_sample(self) -> None:
-        """The sample's definitions as an importable module (its lines where they are)."""
-        last = self.program.definition_lines[1]
-        source = "".join(self.config.code.splitlines(keepends=True)[:last])
-        path = os.path.join(self._folder.name, f"{self.config.module}.py")
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(source)
-
     def _wait_ready(self) -> None:
         for worker in self.workers:
             if not worker.ready.wait(READY_TIMEOUT) or not worker.alive:
@@ -206,29 +162,6 @@ class RealRun:
 
     def _add_consumer(self, queue: str, hostname: str) -> None:
         self.app.control.add_consumer(queue, destination=[hostname], reply=True, limit=1, timeout=2)
-
-    def _listen(self) -> None:
-        """Pass each report of the worker processes on (to its worker's proxy)."""
-        key = keys.reports_key(self.run_id)
-        while self._listening.is_set():
-            try:
-                popped = self.client.blpop([key], timeout=0.2)
-            except Exception:  # the broker went away: the run stalls and says so
-                if not self._listening.wait(0.2):
-                    return
-                continue
-            if popped is None:
-                continue
-            report = json.loads(popped[1])
-            for worker in self.workers:
-                if worker.name != report.get("worker"):
-                    continue
-                if report.get("kind") == "ready":
-                    worker.hostname = str(report.get("hostname"))
-                    worker.ready.set()
-                for proxy in self.proxies:
-                    if proxy.worker is worker and report.get("kind") != "ready":
-                        proxy.reports.put(report)
 
     def _on_published(
         self, sender: Any = None, body: Any = None, headers: Any = None, **kw: Any
@@ -250,14 +183,13 @@ class RealRun:
         stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
         for worker in self.workers:
             worker.stop()
-        self._listening.clear()
+        self._listener.stop()
         signals.after_task_publish.disconnect(dispatch_uid=f"tutor-real-{self.run_id}")
         for proxy in self.proxies:
             proxy.thread.join(JOIN_TIMEOUT)
         if self.caller.thread_ident not in stuck:
             self.caller.join(JOIN_TIMEOUT)
-        if self._listener.is_alive():
-            self._listener.join(JOIN_TIMEOUT)
+        self._listener.join(JOIN_TIMEOUT)
         self._forget_keys()
         give_back_database(self._database)
         if self.app is not None:

@@ -1,0 +1,67 @@
+"""How a real-broker run is set up: the tutor's own Celery app, the workers' options, the sample
+module the workers import."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery import Celery
+
+from ..config import RunConfig
+from ..sample import SampleProgram
+
+
+def transport_options(config: RunConfig) -> dict[str, Any]:
+    """The Redis transport's options for the run (a short visibility timeout, when set)."""
+    timeout = config.visibility_timeout
+    return {} if timeout is None else {"visibility_timeout": timeout}
+
+
+def build_app(config: RunConfig, url: str) -> Any:
+    """The caller's app (the learner's main app): Redis as broker and, when set, as backend.
+    Publishing never retries, and connections time out fast: no hang on a broker gone away."""
+    app = Celery(main=f"tutor-real-{os.getpid()}", set_as_current=False)
+    app.conf.update(
+        broker_url=url,
+        result_backend=url if config.result_backend else None,
+        result_expires=None,
+        task_ignore_result=config.ignore_result,
+        task_track_started=True,
+        task_acks_late=config.acks_late,
+        task_reject_on_worker_lost=config.reject_on_worker_lost,
+        task_default_queue=config.default_queue,
+        task_publish_retry=False,
+        broker_connection_retry_on_startup=False,
+        broker_connection_timeout=2,
+        broker_transport_options=transport_options(config),
+        redis_socket_connect_timeout=2,
+        accept_content=["json"],
+        task_serializer="json",
+        result_serializer="json",
+    )
+    return app
+
+
+def worker_options(config: RunConfig) -> dict[str, Any]:
+    """What the worker bootstrap needs to build the same app in each worker process."""
+    return {
+        "filename": config.filename,
+        "result_backend": config.result_backend,
+        "ignore_result": config.ignore_result,
+        "acks_late": config.acks_late,
+        "reject_on_worker_lost": config.reject_on_worker_lost,
+        "default_queue": config.default_queue,
+        "transport_options": transport_options(config),
+    }
+
+
+def write_sample(config: RunConfig, program: SampleProgram, folder: str) -> str:
+    """Write the sample's definitions as an importable module (each line where it is in the
+    sample, so tracebacks name the same lines); return its path."""
+    last = program.definition_lines[1]
+    source = "".join(config.code.splitlines(keepends=True)[:last])
+    path = os.path.join(folder, f"{config.module}.py")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(source)
+    return path
