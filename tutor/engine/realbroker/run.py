@@ -12,6 +12,7 @@ own (held at its gates through Redis, see `bootstrap`), and every snapshot reads
 
 from __future__ import annotations
 
+import gc
 import json
 import linecache
 import tempfile
@@ -104,7 +105,7 @@ class RealRun:
     def _start(self) -> None:
         stdin.run_started()
         self._stdin_taken = True
-        self.app = app = build_app(self.config, self.url)
+        self.app = app = build_app(self.config, self.url, self.recorder.task_tap)
         signals.after_task_publish.connect(
             self._on_published, weak=False, dispatch_uid=f"tutor-real-{self.run_id}"
         )
@@ -190,6 +191,8 @@ class RealRun:
         if self.caller.thread_ident not in stuck:
             self.caller.join(JOIN_TIMEOUT)
         self._listener.join(JOIN_TIMEOUT)
+        self.caller.namespace.clear()  # its AsyncResults let go of Redis while it still runs
+        gc.collect()
         self._forget_keys()
         give_back_database(self._database)
         if self.app is not None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from celery import Celery
-
+from ..app import GatedTask, RunApp, RunHooks
 from ..config import RunConfig
 from ..sample import SampleProgram
 
@@ -18,10 +17,13 @@ def transport_options(config: RunConfig) -> dict[str, Any]:
     return {} if timeout is None else {"visibility_timeout": timeout}
 
 
-def build_app(config: RunConfig, url: str) -> Any:
+def build_app(config: RunConfig, url: str, hooks: RunHooks) -> Any:
     """The caller's app (the learner's main app): Redis as broker and, when set, as backend.
-    Publishing never retries, and connections time out fast: no hang on a broker gone away."""
-    app = Celery(main=f"tutor-real-{os.getpid()}", set_as_current=False)
+    Publishing never retries, and connections time out fast: no hang on a broker gone away.
+    Like the in-memory app, it reports to the run when the caller waits for a result (get()) and
+    when the caller calls a task directly (the body runs in the caller's own thread)."""
+    app = RunApp(main=f"tutor-real-{os.getpid()}", set_as_current=False, task_cls=GatedTask)
+    app.tutor_hooks = hooks
     app.conf.update(
         broker_url=url,
         result_backend=url if config.result_backend else None,
