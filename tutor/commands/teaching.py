@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from ..defaults import BROKER_ENV, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from . import (
     TutorError,
     broker_option,
@@ -62,6 +63,8 @@ def demo(
     chosen = list(lessons) or [summary.id for summary in summaries]
     for lesson_id in chosen:
         check_lesson_id(summaries, lesson_id)
+    if os.environ.get(BROKER_ENV):
+        chosen = _on_real_broker(chosen, named=bool(lessons))
     if pace <= 0:
         raise TutorError("--pace must be more than 0 seconds", EXIT_USAGE)
     if socket is None:
@@ -80,6 +83,22 @@ def demo(
     )
     app.run()
     return app.return_code or EXIT_OK
+
+
+def _on_real_broker(chosen: list[str], named: bool) -> list[str]:
+    """With --broker: the lessons marked real_broker among `chosen`; a named one not marked is
+    one clear line."""
+    from ..content.loader import load_course
+
+    marked = {lesson.id for lesson in load_course().lessons if lesson.real_broker}
+    for lesson_id in chosen:
+        if named and lesson_id not in marked:
+            raise TutorError(
+                f"the lesson {lesson_id!r} does not run on a real broker (its real_broker is "
+                "false); demo it without --broker",
+                EXIT_FAILED,
+            )
+    return [lesson_id for lesson_id in chosen if lesson_id in marked]
 
 
 @click.command()

@@ -123,7 +123,7 @@ def worker_panel(snapshot: Snapshot | None) -> Panel:
         if worker.pid is not None:
             line.append(f"\n{worker.hostname or worker.name} · process {worker.pid}")
             if worker.pool_pid is not None:
-                line.append(f" · pool process {worker.pool_pid} ran the body")
+                line.append(f" · its task runs in pool process {worker.pool_pid}")
         if worker.error:
             line.append(f"\n{worker.error}", style="bold red")
         for entry in worker.log[-LOG_LINES_SHOWN:]:
