@@ -233,3 +233,46 @@ def test_plain_page_of_delay_on_redis_shows_the_list_the_pids_and_the_meta(broke
     assert "LLEN celery → 1" in page and "LRANGE celery 0 -1" in page
     assert "pool process" in page and "worker-1@" in page
     assert "GET" in page and "celery-task-meta-" in page and '"status": "SUCCESS"' in page
+
+
+INVOICE = """from celery import shared_task
+
+@shared_task
+def send_invoice(order):
+    return f"invoice {order} sent"
+
+send_invoice.delay(7)
+"""
+TWO = (WorkerSpec("worker-1"), WorkerSpec("worker-2"))
+
+
+def test_a_worker_killed_after_the_early_ack_loses_the_task(real_run):
+    run = real_run(INVOICE, workers=TWO, stop_worker=("worker-1", "executing"))
+    stops = run.run_to_end()
+    executing = next(s for s in stops if s.stage is Stage.EXECUTING)
+    assert executing.broker.unacked == 0  # acknowledged before the body ran
+    final = stops[-1]
+    assert [s.stage for s in stops].count(Stage.EXECUTING) == 1
+    assert final.task.state == "STARTED" and final.task.executed_by == "worker-1"
+    assert [w.status for w in final.workers] == ["stopped", "idle"]
+    assert wait_gone([executing.workers[0].pid, executing.workers[0].pool_pid], 1.0) == []
+
+
+def test_with_acks_late_redis_gives_the_message_to_another_worker_process(real_run):
+    run = real_run(
+        INVOICE,
+        workers=TWO,
+        acks_late=True,
+        visibility_timeout=1.0,
+        stop_worker=("worker-1", "executing"),
+    )
+    stops = run.run_to_end()
+    executing = next(s for s in stops if s.stage is Stage.EXECUTING)
+    assert executing.broker.unacked == 1 and executing.stop.thread == "worker-1"
+    again = [s for s in stops if s.stage is Stage.RECEIVED][-1]
+    assert again.stop.thread == "worker-2" and "redelivered" in again.stop.detail
+    final = stops[-1]
+    assert final.task.state == "SUCCESS" and final.task.executed_by == "worker-2"
+    assert final.task.return_value == "invoice 7 sent"
+    assert final.broker.unacked == 0
+    assert final.workers[1].pool_pid != executing.workers[0].pool_pid

@@ -104,7 +104,8 @@ class GatedTask(Task):  # type: ignore[misc]
 
 
 def _on_prerun(sender: Any = None, **_: Any) -> None:
-    hold("received", sender)
+    info = sender.request.delivery_info or {}
+    hold("received", sender, redelivered=bool(info.get("redelivered")))
 
 
 def _on_postrun(sender: Any = None, state: Any = None, **_: Any) -> None:

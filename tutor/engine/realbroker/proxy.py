@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,11 @@ from ..records import plain
 from ..stages import Stage
 from ..taps.base import TapContext, args_text
 from . import keys
+from .reading import unacked
 from .workers import WorkerProcess
 
+ACK_WAIT = 1.0
+"""Longest a proxy waits for its worker's late acknowledgement to reach Redis (seconds)."""
 POLL = 0.01
 """How often an idle proxy looks for a message granted to its queues (seconds)."""
 _OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry", "REVOKED": "revoked"}
@@ -69,9 +73,13 @@ class WorkerProxy:
         client: Any,
         run_id: str,
         add_consumer: Callable[[str, str], None],
+        acks_late: bool = False,
     ) -> None:
         self.worker = worker
+        self.acks_late = acks_late
         self.reports: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.reports_seen = 0
+        """How many reports of the worker this proxy has taken up so far."""
         self._context = context
         self._book = book
         self._client = client
@@ -130,9 +138,11 @@ class WorkerProxy:
             if not self.worker.alive:
                 raise RunClosed(f"{self.worker.name} is gone")
             try:
-                return self.reports.get(timeout=0.05)
+                report = self.reports.get(timeout=0.05)
             except queue.Empty:
                 continue
+            self.reports_seen += 1
+            return report
 
     def _serve(self) -> None:
         """Mirror the worker's stages until its pool process is done with the message."""
@@ -152,9 +162,20 @@ class WorkerProxy:
                 self._stage(report)
                 self._client.rpush(keys.gate_key(self._run_id, int(report["pid"])), keys.GO)
             elif kind == "idle":
+                if self.acks_late:
+                    self._await_ack(str(report.get("task_id")))
                 context.ledger.worker_released(self.worker.name, report.get("task_id"))
                 context.conductor.end_work()
                 return
+
+    def _await_ack(self, task_id: str) -> None:
+        """With acks_late the worker process acknowledges once the pool process is done: the
+        run moves on when Redis no longer holds the message as unacknowledged (or after 1 s)."""
+        deadline = time.monotonic() + ACK_WAIT
+        while time.monotonic() < deadline and self.worker.alive:
+            if all(message.id != task_id for message in unacked(self._client)):
+                return
+            time.sleep(POLL)
 
     def _stage(self, report: dict[str, Any]) -> None:
         """Record one stage a pool process reached, and hold it until the learner moves on."""
@@ -164,12 +185,23 @@ class WorkerProxy:
         pid, stage = int(report["pid"]), Stage(report["stage"])
         self.worker.saw_pool_process(pid)
         where = f"{name}'s pool process (pid {pid})"
-        if stage is Stage.RECEIVED:
-            ledger.update(task_id, task_name, received_by=name, received_at=trace.now())
+        if stage is Stage.RECEIVED:  # a redelivered message starts afresh in this worker
+            ledger.update(
+                task_id,
+                task_name,
+                received_by=name,
+                received_at=trace.now(),
+                executed_by=None,
+                started_at=None,
+                finished_at=None,
+                returned=False,
+            )
             ledger.worker_holds(name, task_id)
+            again = " (redelivered: a lost worker never acknowledged it)"
             detail = (
                 f"{name} ({self.worker.hostname}, pid {self.worker.pid}) took the message off "
-                f"the Redis list; {where} is about to run it"
+                f"the Redis list{again if report.get('redelivered') else ''}; {where} is about "
+                "to run it"
             )
         elif stage is Stage.EXECUTING:
             args, kwargs = report.get("args") or [], report.get("kwargs") or {}

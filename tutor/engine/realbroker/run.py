@@ -32,9 +32,10 @@ from ..recorder import RunRecorder
 from ..run import _LIVE
 from ..sample import SampleProgram
 from ..snapshot import Snapshot
-from ..stages import CALLER_THREAD, Stage, Stop
+from ..stages import CALLER_THREAD, Stage, Stop, worker_of
 from . import keys
 from .proxy import QueueBook, WorkerProxy
+from .redelivery import watch_redelivery
 from .reports import ReportListener
 from .server import give_back_database, is_private, redis_client, take_database
 from .setup import build_app, worker_options, write_sample
@@ -140,6 +141,7 @@ class RealRun:
                 client=self.client,
                 run_id=self.run_id,
                 add_consumer=self._add_consumer,
+                acks_late=self.config.acks_late,
             )
             self.proxies.append(proxy)
             proxy.start()
@@ -238,6 +240,9 @@ class RealRun:
             return self.snapshots[-1]
         snapshot = self._settled.pop(stop.seq, None) or self.snapshot(stop)
         self.snapshots.append(snapshot)
+        wanted = self.config.stop_worker
+        if wanted and (worker_of(stop.thread), stop.stage.value) == wanted:
+            self.stop_worker(wanted[0])  # every process is held or idle now
         return snapshot
 
     def _read_settled(self, stops: list[Stop]) -> None:
@@ -263,8 +268,20 @@ class RealRun:
             if worker.name == name and worker.alive and not self._closed:
                 worker.stop()
                 self.trace.record(
-                    "worker", "stopped", summary=f"{name} (pid {worker.pid}) was killed"
+                    "worker",
+                    "stopped",
+                    summary=f"{name} (pid {worker.pid}) and its pool were killed (SIGKILL)",
                 )
+                timeout = self.config.visibility_timeout
+                if self.config.acks_late and timeout is not None:
+                    watch_redelivery(
+                        conductor=self.conductor,
+                        trace=self.trace,
+                        proxies=self.proxies,
+                        queues=worker.queues,
+                        visibility_timeout=timeout,
+                        add_consumer=self._add_consumer,
+                    )
 
     def snapshot(self, stop: Stop) -> Snapshot:
         """Read the real state now (Redis, the workers, the caller) into a Snapshot."""

@@ -14,7 +14,14 @@ from ..sample import SampleProgram
 def transport_options(config: RunConfig) -> dict[str, Any]:
     """The Redis transport's options for the run (a short visibility timeout, when set)."""
     timeout = config.visibility_timeout
-    return {} if timeout is None else {"visibility_timeout": timeout}
+    if timeout is None:
+        return {}
+    # the workers' kombu looks for messages past their visibility timeout every second
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 
 
 def build_app(config: RunConfig, url: str, hooks: RunHooks) -> Any:
