@@ -276,3 +276,16 @@ def test_with_acks_late_redis_gives_the_message_to_another_worker_process(real_r
     assert final.task.return_value == "invoice 7 sent"
     assert final.broker.unacked == 0
     assert final.workers[1].pool_pid != executing.workers[0].pool_pid
+
+
+def test_a_queue_holding_someone_elses_messages_is_refused(real_run, broker_url):
+    from tutor.engine.realbroker.server import BrokerUnavailable
+
+    client = redis.Redis.from_url(broker_url)
+    client.lpush("celery", b"not a message of the lesson")
+    try:
+        with pytest.raises(BrokerUnavailable, match="queue 'celery' already holds 1 message"):
+            real_run()
+    finally:
+        client.delete("celery")
+        client.close()

@@ -35,9 +35,16 @@ from ..snapshot import Snapshot
 from ..stages import CALLER_THREAD, Stage, Stop, worker_of
 from . import keys
 from .proxy import QueueBook, WorkerProxy
+from .reading import shown_url
 from .redelivery import watch_redelivery
 from .reports import ReportListener
-from .server import give_back_database, is_private, redis_client, take_database
+from .server import (
+    BrokerUnavailable,
+    give_back_database,
+    is_private,
+    redis_client,
+    take_database,
+)
 from .setup import build_app, worker_options, write_sample
 from .snapshots import read_snapshot
 from .workers import WorkerProcess
@@ -118,6 +125,7 @@ class RealRun:
                 f"{self.config.filename}: the sample defines no task "
                 "(decorate a function with @shared_task or @app.task)"
             )
+        self._check_empty()
         write_sample(self.config, self.program, self._folder.name)
         options = worker_options(self.config)
         for spec in self.config.workers:
@@ -156,6 +164,18 @@ class RealRun:
             thread=CALLER_THREAD,
         )
         self.caller.start()
+
+    def _check_empty(self) -> None:
+        """A queue that already holds messages would hand a worker someone else's message."""
+        names = {self.config.default_queue} | {q for w in self.config.workers for q in w.queues}
+        for name in sorted(names):
+            waiting = int(self.client.llen(name))
+            if waiting:
+                raise BrokerUnavailable(
+                    f"{shown_url(self.url)}: queue '{name}' already holds {waiting} message(s) "
+                    "that are not this lesson's; give --broker an empty Redis database "
+                    "(e.g. redis://localhost:6379/15)"
+                )
 
     def _wait_ready(self) -> None:
         for worker in self.workers:
