@@ -289,3 +289,11 @@ def test_a_queue_holding_someone_elses_messages_is_refused(real_run, broker_url)
     finally:
         client.delete("celery")
         client.close()
+
+
+def test_check_replays_the_lessons_marked_for_a_real_broker(broker_url, monkeypatch):
+    monkeypatch.setenv(BROKER_ENV, "")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "delay", "--broker", broker_url], out, err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert "delay" in out.getvalue() and "passed" in out.getvalue()
