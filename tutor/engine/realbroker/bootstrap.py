@@ -113,6 +113,13 @@ def _on_postrun(sender: Any = None, state: Any = None, **_: Any) -> None:
     report("idle", task_id=sender.request.id)
 
 
+def _on_published(
+    sender: Any = None, body: Any = None, headers: Any = None, routing_key: Any = None, **_: Any
+) -> None:
+    """A task in this process sent a message (a retry, a chain's next link): tell the tutor."""
+    report("published", queue=routing_key, headers=plain(headers or {}), body=plain(body))
+
+
 def _consumer_queues(consumer: Any) -> list[str]:
     return [queue.name for queue in consumer.task_consumer.queues]
 
@@ -126,7 +133,14 @@ def _on_ready(sender: Any = None, **_: Any) -> None:
 def _on_received(sender: Any = None, request: Any = None, **_: Any) -> None:
     for name in _consumer_queues(sender):
         sender.cancel_task_queue(name)  # one message per grant
-    report("taken", task_id=getattr(request, "id", None), hostname=sender.hostname)
+    eta = getattr(request, "eta", None)
+    report(
+        "taken",
+        task_id=getattr(request, "id", None),
+        task_name=getattr(request, "name", None),
+        hostname=sender.hostname,
+        eta=None if eta is None else str(eta),
+    )
 
 
 def _watch_parent(fd: int) -> None:
@@ -174,6 +188,7 @@ if RUN:
     signals.task_postrun.connect(_on_postrun, weak=False)
     signals.worker_ready.connect(_on_ready, weak=False)
     signals.task_received.connect(_on_received, weak=False)
+    signals.after_task_publish.connect(_on_published, weak=False)
     _fd = _ENV.get(keys.ENV_PARENT_FD)
     if _fd:
         threading.Thread(target=_watch_parent, args=(int(_fd),), daemon=True).start()

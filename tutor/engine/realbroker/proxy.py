@@ -13,6 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import RunClosed
@@ -73,12 +74,15 @@ class WorkerProxy:
         client: Any,
         run_id: str,
         add_consumer: Callable[[str, str], None],
+        published: Callable[[str, dict[str, Any], Any], None],
         acks_late: bool = False,
     ) -> None:
+        self._published = published
         self.worker = worker
         self.acks_late = acks_late
         self.reports: queue.Queue[dict[str, Any]] = queue.Queue()
         self.reports_seen = 0
+        self._in_timer: str | None = None
         """How many reports of the worker this proxy has taken up so far."""
         self._context = context
         self._book = book
@@ -158,7 +162,17 @@ class WorkerProxy:
                     summary=f"{self.worker.hostname} took the message off the Redis list "
                     "(and cancelled its consumer: one message per grant)",
                 )
+                if report.get("eta"):
+                    self._scheduled(report)
+            elif kind == "published":
+                self._published(
+                    str(report.get("queue")), dict(report.get("headers") or {}), report.get("body")
+                )
             elif kind == "stage":
+                if self._in_timer == report.get("task_id"):
+                    self._in_timer = None
+                    context.ledger.left_timer(str(report.get("task_id")))
+                    context.conductor.timer_entry_fired()  # its turn: nothing else moves
                 self._stage(report)
                 self._client.rpush(keys.gate_key(self._run_id, int(report["pid"])), keys.GO)
             elif kind == "idle":
@@ -167,6 +181,36 @@ class WorkerProxy:
                 context.ledger.worker_released(self.worker.name, report.get("task_id"))
                 context.conductor.end_work()
                 return
+
+    def _scheduled(self, report: dict[str, Any]) -> None:
+        """The worker took a countdown/ETA message: it waits in the worker's timer (outside the
+        queue) until it is due; meanwhile this proxy is idle and the run not finished."""
+        context, name = self._context, self.worker.name
+        task_id, eta = str(report.get("task_id")), str(report.get("eta"))
+        self._in_timer = task_id
+        clock = context.conductor.clock
+        try:
+            due = clock.now() + (datetime.fromisoformat(eta) - datetime.now(UTC)).total_seconds()
+        except (ValueError, TypeError):
+            due = None
+        context.ledger.update(
+            task_id,
+            str(report.get("task_name") or ""),
+            received_by=name,
+            received_at=context.trace.now(),
+            timer_due=due,
+            timer_worker=name,
+        )
+        context.ledger.waits_in_timer(task_id, eta)
+        context.conductor.timer_entry_added()
+        context.conductor.mark(
+            Stage.SCHEDULED,
+            task_id=task_id,
+            task_name=report.get("task_name"),
+            detail=f"{name} took the message off the Redis list; it waits in {name}'s timer "
+            f"until {eta}, outside the queue",
+        )
+        context.conductor.end_work()
 
     def _await_ack(self, task_id: str) -> None:
         """With acks_late the worker process acknowledges once the pool process is done: the

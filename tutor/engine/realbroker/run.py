@@ -149,6 +149,7 @@ class RealRun:
                 client=self.client,
                 run_id=self.run_id,
                 add_consumer=self._add_consumer,
+                published=self._gate,
                 acks_late=self.config.acks_late,
             )
             self.proxies.append(proxy)
@@ -191,8 +192,12 @@ class RealRun:
     ) -> None:
         if not self.trace.owns_current_thread() or self.conductor.closing:
             return
-        headers = dict(headers or {})
-        queue = str(kw.get("routing_key") or self.config.default_queue)
+        self._gate(str(kw.get("routing_key") or ""), dict(headers or {}), body)
+
+    def _gate(self, queue: str, headers: dict[str, Any], body: Any) -> None:
+        """A message was published (by the caller, or by a task in a worker process): it waits
+        in its Redis list until its QUEUED stop is granted."""
+        queue = queue or self.config.default_queue
         message = {"headers": headers, "body": json.dumps(body), "properties": {}}
         self.book.add(queue, str(headers.get("id")))
         self.recorder.broker_tap.before_put(queue, message)
