@@ -35,6 +35,8 @@ FILENAME = str(OPTIONS.get("filename", "<sample>"))
 
 _client: Any = None
 _client_pid = 0
+_consumer: Any = None
+"""The worker's consumer (in the worker's main process, once it is ready)."""
 
 
 def client() -> Any:
@@ -58,14 +60,12 @@ def report(kind: str, **data: Any) -> None:
 def hold(stage: str, task: Any, **data: Any) -> None:
     """Report `stage` for the running task, then wait until the tutor lets this process go on."""
     request = task.request
-    report(
-        "stage",
-        stage=stage,
-        task_id=request.id,
-        task_name=task.name,
-        hostname=request.hostname,
-        **data,
-    )
+    hold_request(stage, request.id, task.name, request.hostname, **data)
+
+
+def hold_request(stage: str, task_id: Any, name: Any, hostname: Any, **data: Any) -> None:
+    """Report `stage` for a task (by its id and name), then wait at this process's gate."""
+    report("stage", stage=stage, task_id=task_id, task_name=name, hostname=hostname, **data)
     gate = keys.gate_key(RUN, os.getpid())
     while client().blpop([gate], timeout=1) is None:
         pass  # the tutor either lets it go on or kills the process group
@@ -120,19 +120,36 @@ def _on_published(
     report("published", queue=routing_key, headers=plain(headers or {}), body=plain(body))
 
 
+def _on_revoked(sender: Any = None, request: Any = None, expired: Any = False, **_: Any) -> None:
+    """The worker dropped a message without running it (revoked, or expired while it waited)."""
+    if request is None:
+        return
+    if _consumer is not None:  # dropped on receipt: it was not counted as taken
+        _cancel_all(_consumer)
+    task_id, name = getattr(request, "id", None), getattr(sender, "name", None)
+    hostname = getattr(request, "hostname", None)
+    hold_request("stored", task_id, name, hostname, state="REVOKED", expired=bool(expired))
+    report("idle", task_id=task_id)
+
+
 def _consumer_queues(consumer: Any) -> list[str]:
     return [queue.name for queue in consumer.task_consumer.queues]
 
 
+def _cancel_all(consumer: Any) -> None:
+    for name in _consumer_queues(consumer):
+        consumer.cancel_task_queue(name)
+
+
 def _on_ready(sender: Any = None, **_: Any) -> None:
-    for name in _consumer_queues(sender):
-        sender.cancel_task_queue(name)  # messages wait in Redis until the tutor adds it back
+    global _consumer
+    _consumer = sender
+    _cancel_all(sender)  # messages wait in Redis until the tutor adds the consumer back
     report("ready", hostname=sender.hostname, queues=OPTIONS.get("queues", []))
 
 
 def _on_received(sender: Any = None, request: Any = None, **_: Any) -> None:
-    for name in _consumer_queues(sender):
-        sender.cancel_task_queue(name)  # one message per grant
+    _cancel_all(sender)  # one message per grant
     eta = getattr(request, "eta", None)
     report(
         "taken",
@@ -189,6 +206,7 @@ if RUN:
     signals.worker_ready.connect(_on_ready, weak=False)
     signals.task_received.connect(_on_received, weak=False)
     signals.after_task_publish.connect(_on_published, weak=False)
+    signals.task_revoked.connect(_on_revoked, weak=False)
     _fd = _ENV.get(keys.ENV_PARENT_FD)
     if _fd:
         threading.Thread(target=_watch_parent, args=(int(_fd),), daemon=True).start()

@@ -205,6 +205,7 @@ class WorkerProxy:
         context.conductor.timer_entry_added()
         context.conductor.mark(
             Stage.SCHEDULED,
+            thread=f"{name}-timer",
             task_id=task_id,
             task_name=report.get("task_name"),
             detail=f"{name} took the message off the Redis list; it waits in {name}'s timer "
@@ -227,7 +228,8 @@ class WorkerProxy:
         ledger, trace = context.ledger, context.trace
         task_id, task_name = str(report["task_id"]), str(report.get("task_name") or "")
         pid, stage = int(report["pid"]), Stage(report["stage"])
-        self.worker.saw_pool_process(pid)
+        if int(report.get("ppid") or 0) == self.worker.pid:  # a pool process, not the worker
+            self.worker.saw_pool_process(pid)
         where = f"{name}'s pool process (pid {pid})"
         if stage is Stage.RECEIVED:  # a redelivered message starts afresh in this worker
             ledger.update(
@@ -268,6 +270,10 @@ class WorkerProxy:
                 finished_at=trace.now(),
             )
             detail = f"the body raised {report.get('exception')} in {where}"
+        elif report.get("state") == "REVOKED":
+            ledger.update(task_id, outcome="revoked")
+            why = "it expired while it waited" if report.get("expired") else "it was revoked"
+            detail = f"{name} (pid {pid}) did not run {task_name}: {why}"
         else:
             state = str(report.get("state"))
             ledger.update(task_id, outcome=_OUTCOMES.get(state, state.lower()))

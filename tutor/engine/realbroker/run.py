@@ -35,17 +35,10 @@ from ..snapshot import Snapshot
 from ..stages import CALLER_THREAD, Stage, Stop, worker_of
 from . import keys
 from .proxy import QueueBook, WorkerProxy
-from .reading import shown_url
 from .redelivery import watch_redelivery
 from .reports import ReportListener
-from .server import (
-    BrokerUnavailable,
-    give_back_database,
-    is_private,
-    redis_client,
-    take_database,
-)
-from .setup import build_app, worker_options, write_sample
+from .server import give_back_database, is_private, redis_client, take_database
+from .setup import build_app, check_empty, worker_options, write_sample
 from .snapshots import read_snapshot
 from .workers import WorkerProcess
 
@@ -53,6 +46,8 @@ READY_TIMEOUT = 15.0
 """Longest the run waits for its worker processes to say they are ready."""
 JOIN_TIMEOUT = 0.5
 """Longest close() waits for each of the tutor's own threads of the run."""
+CONTROL_ATTEMPTS = 5
+"""How many times a remote-control command is sent before the run stops waiting for an answer."""
 
 
 class RealRun:
@@ -125,7 +120,7 @@ class RealRun:
                 f"{self.config.filename}: the sample defines no task "
                 "(decorate a function with @shared_task or @app.task)"
             )
-        self._check_empty()
+        check_empty(self.client, self.config, self.url)
         write_sample(self.config, self.program, self._folder.name)
         options = worker_options(self.config)
         for spec in self.config.workers:
@@ -166,18 +161,6 @@ class RealRun:
         )
         self.caller.start()
 
-    def _check_empty(self) -> None:
-        """A queue that already holds messages would hand a worker someone else's message."""
-        names = {self.config.default_queue} | {q for w in self.config.workers for q in w.queues}
-        for name in sorted(names):
-            waiting = int(self.client.llen(name))
-            if waiting:
-                raise BrokerUnavailable(
-                    f"{shown_url(self.url)}: queue '{name}' already holds {waiting} message(s) "
-                    "that are not this lesson's; give --broker an empty Redis database "
-                    "(e.g. redis://localhost:6379/15)"
-                )
-
     def _wait_ready(self) -> None:
         for worker in self.workers:
             if not worker.ready.wait(READY_TIMEOUT) or not worker.alive:
@@ -185,7 +168,16 @@ class RealRun:
                 raise EngineError(f"the worker process {worker.name} did not start ({said})")
 
     def _add_consumer(self, queue: str, hostname: str) -> None:
-        self.app.control.add_consumer(queue, destination=[hostname], reply=True, limit=1, timeout=2)
+        """Celery's `add_consumer` remote control, sent again until the worker answers (a
+        broadcast reaches only a worker already listening on its mailbox)."""
+        for _ in range(CONTROL_ATTEMPTS):
+            if self.conductor.closing:
+                return
+            answer = self.app.control.add_consumer(
+                queue, destination=[hostname], reply=True, limit=1, timeout=1
+            )
+            if answer:
+                return
 
     def _on_published(
         self, sender: Any = None, body: Any = None, headers: Any = None, **kw: Any

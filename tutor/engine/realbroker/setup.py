@@ -9,6 +9,8 @@ from typing import Any
 from ..app import GatedTask, RunApp, RunHooks
 from ..config import RunConfig
 from ..sample import SampleProgram
+from .reading import shown_url
+from .server import BrokerUnavailable
 
 
 def transport_options(config: RunConfig) -> dict[str, Any]:
@@ -74,3 +76,16 @@ def write_sample(config: RunConfig, program: SampleProgram, folder: str) -> str:
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(source)
     return path
+
+
+def check_empty(client: Any, config: RunConfig, url: str) -> None:
+    """Refuse a queue that already holds messages: a worker would take someone else's."""
+    names = {config.default_queue} | {q for w in config.workers for q in w.queues}
+    for name in sorted(names):
+        waiting = int(client.llen(name))
+        if waiting:
+            raise BrokerUnavailable(
+                f"{shown_url(url)}: queue '{name}' already holds {waiting} message(s) that are "
+                "not this lesson's; give --broker an empty Redis database "
+                "(e.g. redis://localhost:6379/15)"
+            )
