@@ -38,7 +38,7 @@ from .proxy import QueueBook, WorkerProxy
 from .redelivery import watch_redelivery
 from .reports import ReportListener
 from .server import give_back_database, is_private, redis_client, take_database
-from .setup import build_app, check_empty, worker_options, write_sample
+from .setup import build_app, check_empty, visibility_timeout, worker_options, write_sample
 from .snapshots import read_snapshot
 from .workers import WorkerProcess
 
@@ -289,7 +289,7 @@ class RealRun:
                     "stopped",
                     summary=f"{name} (pid {worker.pid}) and its pool were killed (SIGKILL)",
                 )
-                timeout = self.config.visibility_timeout
+                timeout = visibility_timeout(self.config)
                 if self.config.acks_late and timeout is not None:
                     watch_redelivery(
                         conductor=self.conductor,

@@ -12,10 +12,22 @@ from ..sample import SampleProgram
 from .reading import shown_url
 from .server import BrokerUnavailable
 
+LESSON_VISIBILITY_TIMEOUT = 2.0
+"""The visibility timeout of a run with acks_late and none set: short enough to wait out in a
+lesson (Redis transport's default: one hour)."""
+
+
+def visibility_timeout(config: RunConfig) -> float | None:
+    """Seconds an unacknowledged message stays with a lost worker before Redis gives it to
+    another (None: the transport's default, when nothing is acknowledged late)."""
+    if config.visibility_timeout is not None:
+        return config.visibility_timeout
+    return LESSON_VISIBILITY_TIMEOUT if config.acks_late else None
+
 
 def transport_options(config: RunConfig) -> dict[str, Any]:
     """The Redis transport's options for the run (a short visibility timeout, when set)."""
-    timeout = config.visibility_timeout
+    timeout = visibility_timeout(config)
     if timeout is None:
         return {}
     # the workers' kombu looks for messages past their visibility timeout every second
