@@ -83,6 +83,7 @@ class WorkerProxy:
         self.reports: queue.Queue[dict[str, Any]] = queue.Queue()
         self.reports_seen = 0
         self._in_timer: str | None = None
+        self._early: dict[str, Any] | None = None
         """How many reports of the worker this proxy has taken up so far."""
         self._context = context
         self._book = book
@@ -90,6 +91,11 @@ class WorkerProxy:
         self._run_id = run_id
         self._add_consumer = add_consumer
         self.thread = threading.Thread(target=self._main, name=worker.name, daemon=True)
+
+    @property
+    def has_news(self) -> bool:
+        """Whether a report of the worker waits to be taken up."""
+        return self._early is not None or not self.reports.empty()
 
     def start(self) -> None:
         """Start mirroring the worker."""
@@ -128,14 +134,17 @@ class WorkerProxy:
                 self._add_consumer(name, self.worker.hostname or self.worker.name)
                 return task_id
         try:
-            report = self.reports.get(timeout=POLL)
+            self._early = self.reports.get(timeout=POLL)
         except queue.Empty:
             return None
-        self.reports.put(report)  # a report with no message granted: serve it
-        self._context.conductor.begin_work()
+        self._context.conductor.begin_work()  # a report with no message granted: serve it
         return ""
 
     def _next(self) -> dict[str, Any]:
+        if self._early is not None:
+            report, self._early = self._early, None
+            self.reports_seen += 1
+            return report
         while True:
             if self._context.conductor.closing:
                 raise RunClosed("run closed")

@@ -48,9 +48,7 @@ def watch_redelivery(
     seen = {id(proxy): proxy.reports_seen for proxy in others}
 
     def reported() -> bool:
-        return any(
-            not proxy.reports.empty() or proxy.reports_seen > seen[id(proxy)] for proxy in others
-        )
+        return any(proxy.has_news or proxy.reports_seen > seen[id(proxy)] for proxy in others)
 
     entered = threading.Event()
 
