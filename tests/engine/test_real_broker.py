@@ -269,6 +269,11 @@ def test_with_acks_late_redis_gives_the_message_to_another_worker_process(real_r
     stops = run.run_to_end()
     executing = next(s for s in stops if s.stage is Stage.EXECUTING)
     assert executing.broker.unacked == 1 and executing.stop.thread == "worker-1"
+    back = [s for s in stops if s.stage is Stage.QUEUED][-1]
+    assert back.stop.thread == "broker" and back.broker.unacked == 0
+    [message] = back.queues["celery"]  # back in the Redis list, flagged by kombu's restore
+    assert message.id == back.task.id and message.headers["redelivered"] is True
+    assert message.redelivered
     again = [s for s in stops if s.stage is Stage.RECEIVED][-1]
     assert again.stop.thread == "worker-2" and "redelivered" in again.stop.detail
     final = stops[-1]

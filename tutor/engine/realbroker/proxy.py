@@ -56,6 +56,11 @@ class QueueBook:
                 if task_id in waiting:
                     waiting.remove(task_id)
 
+    def waiting_ids(self) -> list[str]:
+        """Every message id published and not taken yet."""
+        with self._lock:
+            return [task_id for waiting in self._queues.values() for task_id in waiting]
+
     def names(self) -> list[str]:
         """Every queue a message was published to."""
         with self._lock:

@@ -47,8 +47,22 @@ def _envelope(raw: Any) -> dict[str, Any]:
 def waiting(client: Any, queue: str) -> list[WireMessage]:
     """The messages in a queue's list, oldest first (kombu pushes on the left, pops on the
     right), read with LRANGE: nothing is taken."""
-    raw = client.lrange(queue, 0, -1)
-    return [decode_message(queue, _envelope(item)) for item in reversed(raw)]
+    return [
+        decode_message(queue, {**envelope, "redelivered": redelivered(envelope)})
+        for envelope in envelopes(client, queue)
+    ]
+
+
+def redelivered(envelope: dict[str, Any]) -> bool:
+    """Whether kombu put the message back after a worker took it and never acknowledged it."""
+    headers = envelope.get("headers") or {}
+    info = (envelope.get("properties") or {}).get("delivery_info") or {}
+    return bool(headers.get("redelivered") or info.get("redelivered"))
+
+
+def envelopes(client: Any, queue: str) -> list[dict[str, Any]]:
+    """The raw JSON envelopes in a queue's list, oldest first (LRANGE: nothing is taken)."""
+    return [_envelope(item) for item in reversed(client.lrange(queue, 0, -1))]
 
 
 def unacked(client: Any) -> list[WireMessage]:

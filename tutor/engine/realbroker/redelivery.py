@@ -1,12 +1,15 @@
-"""After a worker process is killed: wait, on the run's clock, for Redis to give its unacknowledged
-message to another worker.
+"""After a worker process is killed: wait, on the run's clock, for Redis to put back the message
+it took and never acknowledged.
 
 Nothing of the tutor's puts the message back. With `acks_late`, the message a killed worker held
 stays in Redis's `unacked` hash; once the transport's visibility timeout has passed, a live
-worker's own kombu (its periodic `restore_visible`, every second in a run that sets a visibility
-timeout) puts it back on the queue's list and, its consumer added back, takes it. Meanwhile the
-run is not finished: a watcher thread waits, as a caller waiting for a result does, until a live
-worker reports the message or the deadline passes (then the run finishes: nothing came back).
+worker's own kombu (its periodic `restore_visible`, every second in such a run) pushes it back on
+its queue's list, marked redelivered. kombu restores only in a worker that consumes some queue,
+and the run's workers consume nothing between grants: so a live worker is given a consumer on a
+queue of the run's own that no message ever enters, for as long as the watch lasts. The watcher
+reads the queue's list (LRANGE, nothing taken) until the message is back, then gates it like any
+published message: a `queued` stop, granted to a free worker as usual. Meanwhile the run is not
+finished; after the deadline with nothing back, it is.
 """
 
 from __future__ import annotations
@@ -14,64 +17,78 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..conductor import Conductor
 from ..errors import RunClosed
 from ..trace import Trace
-from .proxy import WorkerProxy
+from .proxy import QueueBook, WorkerProxy
+from .reading import envelopes
 
 ENTER_TIMEOUT = 1.0
 """Longest `watch_redelivery` waits for its watcher to count as waiting."""
 RESTORE_SLACK = 2.5
 """Seconds past the visibility timeout the watcher waits: the restore runs every second."""
+POLL = 0.05
 
 
 def watch_redelivery(
     *,
     conductor: Conductor,
     trace: Trace,
+    client: Any,
+    book: QueueBook,
     proxies: Sequence[WorkerProxy],
     queues: Sequence[str],
     visibility_timeout: float,
-    add_consumer: Callable[[str, str], None],
+    restore_queue: str,
+    control: Callable[[str, str, str], None],
+    gate: Callable[[str, dict[str, Any]], None],
 ) -> threading.Thread | None:
-    """Start the watcher for `queues` of a killed worker (None when no live worker consumes
-    them: the message stays in `unacked`, and the run can finish)."""
-    others = [
-        proxy
-        for proxy in proxies
-        if proxy.worker.alive and not proxy.worker.stopped and set(proxy.worker.queues) & {*queues}
-    ]
-    if not others:
+    """Start the watcher for `queues` of a killed worker (None when no live worker is left to
+    restore the message: it stays in `unacked`, and the run can finish). `control(command,
+    queue, hostname)` sends "add_consumer" or "cancel_consumer"; `gate(queue, envelope)` gates a
+    message found back in a queue's list."""
+    live = [p.worker for p in proxies if p.worker.alive and not p.worker.stopped]
+    if not live:
         return None
-
-    seen = {id(proxy): proxy.reports_seen for proxy in others}
-
-    def reported() -> bool:
-        return any(proxy.has_news or proxy.reports_seen > seen[id(proxy)] for proxy in others)
-
+    restorer = live[0]
+    host = restorer.hostname or restorer.name
+    found = threading.Event()
     entered = threading.Event()
+
+    def back() -> list[tuple[str, dict[str, Any]]]:
+        """Messages back in a queue's list that the run does not know as waiting there."""
+        known = set(book.waiting_ids())
+        return [
+            (name, envelope)
+            for name in queues
+            for envelope in envelopes(client, name)
+            if (envelope.get("headers") or {}).get("id") not in known
+        ]
 
     def watch() -> None:
         trace.name_thread(threading.get_ident(), "broker")
         deadline = conductor.clock.now() + visibility_timeout + RESTORE_SLACK
         try:
-            with conductor.waiting(reported, deadline):
+            with conductor.waiting(found.is_set, deadline):
                 entered.set()  # from now on the run is not finished before the deadline
-                for proxy in others:
-                    for name in queues:
-                        if name in proxy.worker.queues:
-                            add_consumer(name, proxy.worker.hostname or proxy.worker.name)
+                control("add_consumer", restore_queue, host)
                 trace.record(
                     "broker",
                     "visibility-timeout",
-                    summary="the message a lost worker did not acknowledge goes back to its "
+                    summary="the message the lost worker did not acknowledge goes back to its "
                     f"queue once it has been unacknowledged for {visibility_timeout:g} s",
                 )
-                while not conductor.closing and not reported():
-                    if conductor.clock.now() >= deadline:
+                while not conductor.closing and conductor.clock.now() < deadline:
+                    returned = back()
+                    if returned:
+                        for name, envelope in returned:
+                            gate(name, envelope)
+                        found.set()
                         break
-                    time.sleep(0.02)
+                    time.sleep(POLL)
+                control("cancel_consumer", restore_queue, host)
         except RunClosed:
             pass
         except Exception as exc:  # the broker went away meanwhile: nothing comes back

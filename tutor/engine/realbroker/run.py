@@ -35,6 +35,7 @@ from ..snapshot import Snapshot
 from ..stages import CALLER_THREAD, Stage, Stop, worker_of
 from . import keys
 from .proxy import QueueBook, WorkerProxy
+from .reading import redelivered
 from .redelivery import watch_redelivery
 from .reports import ReportListener
 from .server import give_back_database, is_private, redis_client, take_database
@@ -168,15 +169,18 @@ class RealRun:
                 raise EngineError(f"the worker process {worker.name} did not start ({said})")
 
     def _add_consumer(self, queue: str, hostname: str) -> None:
-        """Celery's `add_consumer` remote control, sent again until the worker answers (a
-        broadcast reaches only a worker already listening on its mailbox)."""
+        self._control("add_consumer", queue, hostname)
+
+    def _control(self, command: str, queue: str, hostname: str) -> None:
+        """Celery's `add_consumer`/`cancel_consumer` remote control, sent again until the worker
+        answers (a broadcast reaches only a worker already listening on its mailbox)."""
+        control = self.app.control
+        commands = {"add_consumer": control.add_consumer, "cancel_consumer": control.cancel_consumer}
+        send = commands[command]
         for _ in range(CONTROL_ATTEMPTS):
             if self.conductor.closing:
                 return
-            answer = self.app.control.add_consumer(
-                queue, destination=[hostname], reply=True, limit=1, timeout=1
-            )
-            if answer:
+            if send(queue, destination=[hostname], reply=True, limit=1, timeout=1):
                 return
 
     def _on_published(
@@ -192,6 +196,12 @@ class RealRun:
         queue = queue or self.config.default_queue
         message = {"headers": headers, "body": json.dumps(body), "properties": {}}
         self.book.add(queue, str(headers.get("id")))
+        self.recorder.broker_tap.before_put(queue, message)
+
+    def _gate_envelope(self, queue: str, envelope: dict[str, Any]) -> None:
+        """A message found back in a queue's list (redelivered by Redis): gate it."""
+        self.book.add(queue, str((envelope.get("headers") or {}).get("id")))
+        message = {**envelope, "redelivered": redelivered(envelope)}
         self.recorder.broker_tap.before_put(queue, message)
 
     def close(self) -> None:
@@ -294,10 +304,14 @@ class RealRun:
                     watch_redelivery(
                         conductor=self.conductor,
                         trace=self.trace,
+                        client=self.client,
+                        book=self.book,
                         proxies=self.proxies,
                         queues=worker.queues,
                         visibility_timeout=timeout,
-                        add_consumer=self._add_consumer,
+                        restore_queue=f"tutor-run-{self.run_id}-restore",
+                        control=self._control,
+                        gate=self._gate_envelope,
                     )
 
     def snapshot(self, stop: Stop) -> Snapshot:
