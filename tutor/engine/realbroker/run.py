@@ -175,8 +175,7 @@ class RealRun:
         """Celery's `add_consumer`/`cancel_consumer` remote control, sent again until the worker
         answers (a broadcast reaches only a worker already listening on its mailbox)."""
         control = self.app.control
-        commands = {"add_consumer": control.add_consumer, "cancel_consumer": control.cancel_consumer}
-        send = commands[command]
+        send = control.add_consumer if command == "add_consumer" else control.cancel_consumer
         for _ in range(CONTROL_ATTEMPTS):
             if self.conductor.closing:
                 return
