@@ -302,3 +302,18 @@ def test_check_replays_the_lessons_marked_for_a_real_broker(broker_url, monkeypa
     code = main(["check", "delay", "--broker", broker_url], out, err)
     assert code == 0, out.getvalue() + err.getvalue()
     assert "delay" in out.getvalue() and "passed" in out.getvalue()
+
+
+def test_the_private_server_ends_when_its_supervisor_is_killed(broker_url):
+    from tutor.engine.realbroker.server import PrivateServer
+
+    server = PrivateServer()
+    try:
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(server.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        [redis_pid] = [int(pid) for pid in children]
+        os.kill(server.process.pid, signal.SIGKILL)
+        assert wait_gone([redis_pid], 2.0) == []
+    finally:
+        server.stop()

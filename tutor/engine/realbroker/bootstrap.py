@@ -67,8 +67,10 @@ def hold_request(stage: str, task_id: Any, name: Any, hostname: Any, **data: Any
     """Report `stage` for a task (by its id and name), then wait at this process's gate."""
     report("stage", stage=stage, task_id=task_id, task_name=name, hostname=hostname, **data)
     gate = keys.gate_key(RUN, os.getpid())
+    parent = os.getppid()
     while client().blpop([gate], timeout=1) is None:
-        pass  # the tutor either lets it go on or kills the process group
+        if os.getppid() != parent:  # its worker process is gone (killed alone): so is this one
+            os._exit(1)
 
 
 def plain(value: Any) -> Any:
