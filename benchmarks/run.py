@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.engine import Result, close_while_held, delay_to_received, many_runs, run_cycle
 from benchmarks.poll import answer_to_bar, answers_per_second
+from benchmarks.realbroker import all_results as real_broker
 from benchmarks.ui import keypress_to_row, launch_to_first_paint
 
 
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--only", default=None, help="only the benchmarks whose label has this")
     args = parser.parse_args(argv)
     repeats = 4 if args.quick else 12
     runs = 50 if args.quick else 200
@@ -51,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         (f"{runs} runs", lambda: many_runs(runs)),
         ("keypress", lambda: [keypress_to_row(max(2, repeats // 4))]),
         ("class poll", lambda: [answers_per_second(rounds=repeats // 2), answer_to_bar(repeats)]),
+        ("real broker (Redis)", lambda: real_broker(max(3, repeats // 2))),
     ):
+        if args.only and args.only not in label:
+            continue
         print(f"measuring {label}…", file=sys.stderr, flush=True)
         results.extend(bench())
     _print(results)

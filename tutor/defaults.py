@@ -21,6 +21,10 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 """The user pressed Ctrl+C."""
 
+BROKER_ENV = "TUTOR_BROKER"
+"""Environment variable: the Redis URL runs use (`--broker` sets it once the broker answers);
+unset or empty: the in-memory broker."""
+
 STAGE_TIMEOUT_ENV = "TUTOR_STAGE_TIMEOUT"
 """Environment variable: the longest (seconds) a sample's code may run between two stops
 (`--stage-timeout` sets it; the engine reads it when a run is configured)."""

@@ -49,11 +49,15 @@ def test_engine_modules_import_neither_textual_nor_rich(module):
         "tutor.engine.stages",
         "tutor.player.trace_source",
         "tutor.engine.project",
+        "tutor.engine.realbroker",
+        "tutor.engine.realbroker.keys",
+        "tutor.engine.realbroker.server",
+        "tutor.engine.realbroker.supervise",
     ],
 )
 def test_light_modules_import_neither_celery_nor_the_ui(module):
     imported = _imported_after(f"import {module}; {module}.__name__")
-    assert not imported & {"celery", "kombu", "textual", "rich", "textual_serve", "django"}
+    assert not imported & {"celery", "kombu", "textual", "rich", "textual_serve", "django", "redis"}
 
 
 def test_runs_quiet_the_loggers_once_and_importing_does_not():
@@ -101,13 +105,14 @@ def test_plain_mode_does_not_import_textual():
     assert "textual" not in imported
     assert not imported & DJANGO_PROPER
     assert "celery.beat" not in imported
+    assert "redis" not in imported  # the in-memory broker needs no Redis client
 
 
 def test_listing_lessons_does_not_import_celery():
     imported = _imported_after(
         "import io; from tutor.cli import main; main(['list'], io.StringIO())"
     )
-    assert "celery" not in imported
+    assert "celery" not in imported and "redis" not in imported
 
 
 def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
@@ -115,6 +120,7 @@ def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
     assert "textual" in imported
     assert "celery" not in imported and "pydantic" not in imported and "django" not in imported
     assert "celery.beat" not in imported
+    assert "redis" not in imported  # only --broker brings the Redis client in
     assert "click" not in imported  # plain `tutor` opens the first screen without parsing
     assert "aiohttp" not in imported and "segno" not in imported  # only `tutor demo --poll`
 

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import launch
-from ..defaults import EXIT_USAGE, STAGE_TIMEOUT_ENV
+from ..defaults import BROKER_ENV, EXIT_FAILED, EXIT_USAGE, STAGE_TIMEOUT_ENV
 from ..launch import Streams, TutorError, open_ui
 
 __all__ = [
     "LESSON_HELP",
     "Streams",
     "TutorError",
+    "broker_option",
     "content_option",
     "lesson_argument",
     "open_store",
@@ -103,6 +104,32 @@ def stage_timeout_option(command: F) -> F:
         metavar="SECONDS",
         help="Longest a task body or a line of the sample may run before the next stage "
         "(default: $TUTOR_STAGE_TIMEOUT, else 10).",
+    )(command)
+
+
+def _set_broker(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    from ..engine.realbroker.server import BrokerUnavailable, resolve
+
+    try:
+        url = resolve(value)
+    except BrokerUnavailable as exc:
+        raise TutorError(str(exc), EXIT_FAILED) from None
+    os.environ[BROKER_ENV] = url
+
+
+def broker_option(command: F) -> F:
+    """Add --broker: play on a real Redis broker with `celery worker` processes ('redis' starts a
+    private redis-server; a redis:// URL uses yours). Only lessons marked real_broker."""
+    return click.option(
+        "--broker",
+        default=None,
+        expose_value=False,
+        callback=_set_broker,
+        metavar="redis|URL",
+        help="Run on a real Redis broker with worker processes: 'redis' starts a private "
+        "redis-server, a URL (redis://HOST:PORT/DB) uses yours (lessons marked real_broker).",
     )(command)
 
 

@@ -10,16 +10,26 @@ from pathlib import Path
 import click
 
 from ..content.errors import content_root
-from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from . import TutorError, content_option, stage_timeout_option, streams
+from ..defaults import BROKER_ENV, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from . import TutorError, broker_option, content_option, stage_timeout_option, streams
 
 NEW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _real_broker_lessons() -> list[str] | None:
+    """With --broker: the lessons marked real_broker (the others do not run there); else all."""
+    if not os.environ.get(BROKER_ENV):
+        return None
+    from ..content.loader import load_course
+
+    return [lesson.id for lesson in load_course().lessons if lesson.real_broker]
 
 
 @click.command()
 @click.argument("lessons", nargs=-1, metavar="[LESSON]...")
 @content_option
 @stage_timeout_option
+@broker_option
 def check(lessons: tuple[str, ...]) -> int:
     """Check a course: every file, then every lesson replayed on real Celery.
 
@@ -40,7 +50,7 @@ def check(lessons: tuple[str, ...]) -> int:
         def replaying(done: int, total: int, lesson_id: str) -> None:
             status.update(f"Replaying {lesson_id!r} on real Celery ({done + 1} of {total})…")
 
-        reports = check_course(content_root(), list(lessons) or None, replaying)
+        reports = check_course(content_root(), list(lessons) or _real_broker_lessons(), replaying)
     # a file or a pipe (CI logs) gets full lines: every problem must stay whole to be read
     wide = None if out.isatty() else 160
     Console(file=out, width=wide).print(check_table(reports), soft_wrap=not out.isatty())

@@ -14,6 +14,7 @@ import click
 from ..defaults import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ..launch import Streams, failure_line
 from . import (
+    broker_option,
     content_option,
     open_store,
     open_ui,
@@ -122,6 +123,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @saved_options
 @content_option
 @stage_timeout_option
+@broker_option
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, learner: str | None) -> int | None:
     """The `tutor` group: with no command, the lesson list."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from ..defaults import EXIT_OK, EXIT_USAGE, PACE_DEFAULT
+from ..defaults import BROKER_ENV, EXIT_FAILED, EXIT_OK, EXIT_USAGE, PACE_DEFAULT
 from . import (
     LESSON_HELP,
     TutorError,
+    broker_option,
     content_option,
     lesson_argument,
     open_store,
@@ -40,9 +42,22 @@ def list_lessons() -> int:
 @saved_options
 @content_option
 @stage_timeout_option
+@broker_option
 def home(data_dir: Path | None, learner: str | None) -> int:
     """Open the lesson list (what plain 'tutor' does)."""
     return open_ui(open_store(data_dir, learner))
+
+
+def _check_real_broker(lesson_id: str) -> None:
+    """With --broker, the lesson must say it runs on a real broker (else one clear line)."""
+    from ..content.loader import load_course
+
+    if not load_course().lesson(lesson_id).real_broker:
+        raise TutorError(
+            f"the lesson {lesson_id!r} does not run on a real broker (its real_broker is false); "
+            "play it without --broker",
+            EXIT_FAILED,
+        )
 
 
 @click.command(epilog=LESSON_HELP)
@@ -94,6 +109,7 @@ def home(data_dir: Path | None, learner: str | None) -> int:
 @saved_options
 @content_option
 @stage_timeout_option
+@broker_option
 def run(
     lesson: str,
     plain: bool,
@@ -114,6 +130,8 @@ def run(
     """
     lesson = lesson_argument(lesson)
     handouts = {kind: path for kind, path in (("html", html_file), ("svg", svg_file)) if path}
+    if os.environ.get(BROKER_ENV):
+        _check_real_broker(lesson)
     if not (narrate or plain or handouts):
         return open_ui(open_store(data_dir, learner), lesson, pace)
     from ..content.loader import load_course
@@ -154,6 +172,7 @@ def run(
 @saved_options
 @content_option
 @stage_timeout_option
+@broker_option
 def quiz(
     lesson: str | None,
     chapter: int | None,

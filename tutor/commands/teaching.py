@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..defaults import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from . import TutorError, content_option, open_store, saved_options, stage_timeout_option, streams
+from ..defaults import BROKER_ENV, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from . import (
+    TutorError,
+    broker_option,
+    content_option,
+    open_store,
+    saved_options,
+    stage_timeout_option,
+    streams,
+)
 
 if TYPE_CHECKING:
     from ..poll.server import PollServer
@@ -64,6 +73,7 @@ ENDPOINT = click.Path(dir_okay=False, path_type=Path)
 @saved_options
 @content_option
 @stage_timeout_option
+@broker_option
 def demo(
     lessons: tuple[str, ...],
     pace: float,
@@ -89,6 +99,8 @@ def demo(
     chosen = list(lessons) or [summary.id for summary in summaries]
     for lesson_id in chosen:
         check_lesson_id(summaries, lesson_id)
+    if os.environ.get(BROKER_ENV):
+        chosen = _on_real_broker(chosen, named=bool(lessons))
     if pace <= 0:
         raise TutorError("--pace must be more than 0 seconds", EXIT_USAGE)
     class_poll = start_poll(host, port, poll_results) if poll else None
@@ -144,6 +156,22 @@ def end_poll(server: PollServer, results: Path | None) -> None:
         print(f"tutor: the poll results cannot be written: {exc}", file=sys.stderr)
         return
     print(f"Class poll: {asked} question(s) written to {results}", file=streams().out)
+
+
+def _on_real_broker(chosen: list[str], named: bool) -> list[str]:
+    """With --broker: the lessons marked real_broker among `chosen`; a named one not marked is
+    one clear line."""
+    from ..content.loader import load_course
+
+    marked = {lesson.id for lesson in load_course().lessons if lesson.real_broker}
+    for lesson_id in chosen:
+        if named and lesson_id not in marked:
+            raise TutorError(
+                f"the lesson {lesson_id!r} does not run on a real broker (its real_broker is "
+                "false); demo it without --broker",
+                EXIT_FAILED,
+            )
+    return [lesson_id for lesson_id in chosen if lesson_id in marked]
 
 
 @click.command()

@@ -209,6 +209,9 @@ class Lesson(_Strict):
     """About how long it takes ("10 mins")."""
     run: RunSetup = Field(default_factory=RunSetup)
     """How the lesson's Celery app is set up (result backend, workers)."""
+    real_broker: bool = False
+    """Whether the lesson also plays on a real Redis broker with worker processes
+    (`tutor run LESSON --broker redis`); false: in memory only."""
     sample: Sample
     """The code that runs, shown exactly as run."""
     flow: list[FlowBox] = Field(min_length=2)

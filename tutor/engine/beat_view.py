@@ -1,4 +1,5 @@
-"""What a snapshot shows of a run's celery beat services: each entry, as Celery keeps it."""
+"""What a snapshot shows of what waits outside the queues: tasks in a worker's timer, and each
+entry of the run's celery beat services, as Celery keeps it."""
 
 from __future__ import annotations
 
@@ -31,3 +32,16 @@ class BeatEntryView:
     """Whether the service still runs (False once it was stopped)."""
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimerEntryView:
+    """A task waiting in a worker's timer for its countdown/ETA (outside any queue)."""
+
+    task_id: str
+    task_name: str
+    worker: str
+    eta: str
+    """The message's ETA as Celery wrote it (ISO text)."""
+    seconds_left: float
+    """Run time left until it falls due (the learner's pauses do not count); 0 when due."""

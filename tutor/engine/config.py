@@ -107,6 +107,10 @@ class RunConfig:
     only the upper-case ones, as it does from a settings module."""
     beat: BeatSpec | None = None
     """A celery beat service publishing the schedule's messages (None: no beat)."""
+    broker: str | None = None
+    """A Redis URL: run on that real broker with worker processes (None: in memory, in threads)."""
+    visibility_timeout: float | None = None
+    """Real broker only: seconds before Redis gives an unacknowledged message to another worker."""
 
     @property
     def advance_timeout(self) -> float:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .beat_view import BeatEntryView
+from .beat_view import TimerEntryView as TimerEntryView  # re-exported: part of a Snapshot
+from .broker_view import BrokerView as BrokerView  # re-exported: part of a Snapshot
 from .records import CallRecord, TaskRecord, plain
 from .stages import Stage, Stop
 from .trace import TraceEvent
@@ -131,19 +133,6 @@ class CallView:
 
 
 @dataclass(frozen=True)
-class TimerEntryView:
-    """A task waiting in a worker's timer for its countdown/ETA (outside any queue)."""
-
-    task_id: str
-    task_name: str
-    worker: str
-    eta: str
-    """The message's ETA as Celery wrote it (ISO text)."""
-    seconds_left: float
-    """Run time left until it falls due (the learner's pauses do not count); 0 when due."""
-
-
-@dataclass(frozen=True)
 class WorkerView:
     """One worker: its queues, its thread and what it is doing."""
 
@@ -159,6 +148,12 @@ class WorkerView:
     (unless the message was acknowledged early), still PENDING."""
     active: tuple[str, ...] = ()
     """Ids of the tasks whose body its pool runs now."""
+    hostname: str | None = None
+    """Real broker mode only (else None/empty): its node name (`worker-1@host`), its process's
+    `pid`, the `pool_pid` of the pool process that ran its latest body, its latest `log` lines."""
+    pid: int | None = None
+    pool_pid: int | None = None
+    log: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +201,8 @@ class Snapshot:
     file made; empty for a lesson's sample."""
     beat: tuple[BeatEntryView, ...] = field(default=())
     """Every entry of the run's beat services (none without beat)."""
+    broker: BrokerView | None = None
+    """The real broker server's state (None for the in-memory broker)."""
 
     def active_time(self, at: float) -> float:
         """`at` (seconds since the start) minus the pauses before it: time the run really ran."""

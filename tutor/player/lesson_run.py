@@ -14,7 +14,8 @@ from ..engine.stages import Stage
 
 if TYPE_CHECKING:
     from ..engine.config import BeatSpec
-    from ..engine.run import Run, RunConfig
+    from ..engine.protocol import RunLike
+    from ..engine.run import RunConfig
 from .context import UNDEFINED, build_context, fill
 
 
@@ -118,6 +119,9 @@ def run_config_for(
     lesson: Lesson, code: str, setup: RunSetup, variant: str | None = None
 ) -> RunConfig:
     """The engine configuration that runs `code` with `setup` (Celery loads only here)."""
+    import os
+
+    from ..defaults import BROKER_ENV
     from ..engine.run import RunConfig, WorkerSpec
 
     where = f"<lesson {lesson.id}>" if variant is None else f"<lesson {lesson.id}, {variant}>"
@@ -144,6 +148,7 @@ def run_config_for(
         django=setup.django,
         django_settings=tuple(setup.django_settings.items()),
         beat=None if setup.beat is None else beat_spec(setup.beat, code),
+        broker=os.environ.get(BROKER_ENV) or None,
     )
 
 
@@ -183,7 +188,7 @@ class LessonRun:
         self.lesson = lesson
         self.variant = variant
         self._config: RunConfig | None = config
-        self.run: Run | None = None
+        self.run: RunLike | None = None
         self.results: list[StepResult] = []
         self.stops: list[Snapshot] = []
         self._stops_at_last_step = 0
@@ -196,10 +201,23 @@ class LessonRun:
         return self._config
 
     def start(self) -> LessonRun:
-        """Start the real run (a Celery app and its workers): call it off the UI thread."""
-        from ..engine.run import Run
+        """Start the real run (a Celery app and its workers): call it off the UI thread. With a
+        broker URL configured (`--broker`), the run is on that Redis with worker processes."""
+        if self.config.broker is None:
+            from ..engine.run import Run
 
-        self.run = Run.start(self.config)
+            self.run = Run.start(self.config)
+            return self
+        if not self.lesson.real_broker:
+            from ..engine.errors import EngineError
+
+            raise EngineError(
+                f"the lesson {self.lesson.id!r} does not run on a real broker (its real_broker "
+                "is false); play it without --broker"
+            )
+        from ..engine.realbroker.run import RealRun
+
+        self.run = RealRun.start(self.config)
         return self
 
     @property

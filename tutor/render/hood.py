@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -11,6 +12,18 @@ from rich.text import Text
 
 from ..engine import NOT_CONFIGURED, MessageView, Snapshot
 from ..player.timers import timer_entries
+
+LOG_LINES_SHOWN = 3
+"""How many of a worker process's latest log lines the worker panel shows (real broker)."""
+
+
+_LOG = re.compile(r"^\[\S+ (\d\d:\d\d:\d\d),\d+: \w+/([^\]]+)\] (.*)$")
+
+
+def short_log(line: str) -> str:
+    """A worker's log line without its date and level: `17:51:18 MainProcess: ... received`."""
+    found = _LOG.match(line)
+    return line if found is None else f"{found[1]} {found[2]}: {found[3]}"
 
 
 def _message_lines(message: MessageView) -> Text:
@@ -59,15 +72,26 @@ def queue_panel(snapshot: Snapshot | None) -> Panel:
     if snapshot is None:
         return Panel(Text("no run yet", style="dim"), title="Broker queue")
     parts: list[RenderableType] = list(beat_lines(snapshot))
+    redis = snapshot.broker
+    if redis is not None:
+        parts.append(Text(f"Redis {redis.url}", style="dim"))
     for name, consumers in _consumers(snapshot).items():
         messages = snapshot.queues.get(name, ())
         line = Text(f"queue '{name}': depth {len(messages)}", style="bold")
+        if redis is not None:
+            line = Text(f"LLEN {name} → {redis.lists.get(name, len(messages))}", style="bold")
+            if messages:
+                line.append(f"\nLRANGE {name} 0 -1 (oldest first, nothing taken):", style="dim")
         if not consumers:
             line.append(" · no worker consumes it", style="yellow")
         parts.append(line)
         parts.extend(_message_lines(message) for message in messages)
     for message in snapshot.unacked:
         parts.append(Text(f"taken, not acknowledged yet: {message.task} {message.short_id}"))
+    if redis is not None:
+        parts.append(Text(f"HLEN unacked → {redis.unacked}"))
+        for key, members in redis.bindings.items():
+            parts.append(Text(f"{key}: {', '.join(members) or 'empty'}", style="dim"))
     if not parts:
         parts.append(Text("no queue", style="dim"))
     return Panel(Group(*parts), title="Broker queue")
@@ -115,8 +139,14 @@ def worker_panel(snapshot: Snapshot | None) -> Panel:
                     doing += f" · retry {task.retries}"
         line = Text(f"{worker.name}", style="bold")
         line.append(f" · queue {', '.join(worker.queues)} · {doing}")
+        if worker.pid is not None:
+            line.append(f"\n{worker.hostname or worker.name} · process {worker.pid}")
+            if worker.pool_pid is not None:
+                line.append(f" · its task runs in pool process {worker.pool_pid}")
         if worker.error:
             line.append(f"\n{worker.error}", style="bold red")
+        for entry in worker.log[-LOG_LINES_SHOWN:]:
+            line.append(f"\n{short_log(entry)}", style="dim")
         table.add_row(line)
     for timer in timers:
         table.add_row(timer)
@@ -135,7 +165,7 @@ def backend_panel(snapshot: Snapshot | None) -> Panel:
     if backend.ignore_result:
         parts.append(Text("ignore_result is on: results are not stored", style="italic"))
     for key, meta in backend.entries:
-        line = Text(key, style="bold")
+        line = Text(("GET " if snapshot.broker is not None else "") + key, style="bold")
         shown = {k: meta.get(k) for k in ("status", "result") if k in meta}
         line.append(f"\n{json.dumps(shown)}")
         if meta.get("traceback"):

@@ -1,0 +1,299 @@
+"""A worker process's stand-in in the tutor: a thread that mirrors its stages to the conductor.
+
+The conductor holds threads of the tutor's own process. For a worker process, its proxy thread
+does what an in-thread worker would: it takes a granted message (by adding the worker's consumer
+back, Celery's `add_consumer` remote control; the worker cancels it again once it took one
+message), then, for each stage the worker's pool process reports, it parks at that stage in the
+conductor and, once the learner moves on, opens the process's gate in Redis.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import RunClosed
+from ..records import plain
+from ..stages import Stage
+from ..taps.base import TapContext, args_text
+from . import keys
+from .reading import unacked
+from .workers import WorkerProcess
+
+ACK_WAIT = 1.0
+"""Longest a proxy waits for its worker's late acknowledgement to reach Redis (seconds)."""
+POLL = 0.01
+"""How often an idle proxy looks for a message granted to its queues (seconds)."""
+_OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry", "REVOKED": "revoked"}
+
+
+class QueueBook:
+    """The task messages published and not taken yet, per queue, oldest first (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[str, list[str]] = {}
+
+    def add(self, queue_name: str, task_id: str) -> None:
+        """A message entered `queue_name`."""
+        with self._lock:
+            self._queues.setdefault(queue_name, []).append(task_id)
+
+    def head(self, queue_name: str) -> str | None:
+        """The oldest message of a queue not taken yet."""
+        with self._lock:
+            waiting = self._queues.get(queue_name)
+            return waiting[0] if waiting else None
+
+    def remove(self, task_id: str) -> None:
+        """A worker took the message."""
+        with self._lock:
+            for waiting in self._queues.values():
+                if task_id in waiting:
+                    waiting.remove(task_id)
+
+    def waiting_ids(self) -> list[str]:
+        """Every message id published and not taken yet."""
+        with self._lock:
+            return [task_id for waiting in self._queues.values() for task_id in waiting]
+
+    def names(self) -> list[str]:
+        """Every queue a message was published to."""
+        with self._lock:
+            return list(self._queues)
+
+
+class WorkerProxy:
+    """The thread that stands for one worker process in the run."""
+
+    def __init__(
+        self,
+        worker: WorkerProcess,
+        *,
+        context: TapContext,
+        book: QueueBook,
+        client: Any,
+        run_id: str,
+        add_consumer: Callable[[str, str], None],
+        published: Callable[[str, dict[str, Any], Any], None],
+        acks_late: bool = False,
+    ) -> None:
+        self._published = published
+        self.worker = worker
+        self.acks_late = acks_late
+        self.reports: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.reports_seen = 0
+        self._in_timer: str | None = None
+        self._early: dict[str, Any] | None = None
+        """How many reports of the worker this proxy has taken up so far."""
+        self._context = context
+        self._book = book
+        self._client = client
+        self._run_id = run_id
+        self._add_consumer = add_consumer
+        self.thread = threading.Thread(target=self._main, name=worker.name, daemon=True)
+
+    @property
+    def has_news(self) -> bool:
+        """Whether a report of the worker waits to be taken up."""
+        return self._early is not None or not self.reports.empty()
+
+    def start(self) -> None:
+        """Start mirroring the worker."""
+        self.thread.start()
+
+    # ------------------------------------------------------------------ in the proxy's thread
+    def _main(self) -> None:
+        context, me = self._context, threading.get_ident()
+        context.trace.name_thread(me, self.worker.name)
+        context.ledger.worker_joined(self.worker.name)
+        for name in self.worker.queues:
+            context.conductor.consume(name, me)
+        try:
+            while not context.conductor.closing and self.worker.alive:
+                taken = self._take()
+                if taken is None:
+                    continue
+                self._serve()
+        except RunClosed:
+            pass
+        finally:
+            context.conductor.stop_consuming(me)
+            if not context.conductor.closing and not self.worker.stopped:
+                context.trace.record(
+                    "worker", "crashed", summary=f"{self.worker.name}'s process ended on its own"
+                )
+
+    def _take(self) -> str | None:
+        """Take the next message granted to one of the worker's queues, if any (else wait a bit)."""
+        conductor = self._context.conductor
+        for name in self.worker.queues:
+            task_id = self._book.head(name)
+            if task_id is not None and conductor.may_take(task_id):
+                conductor.took(task_id)
+                self._book.remove(task_id)
+                self._add_consumer(name, self.worker.hostname or self.worker.name)
+                return task_id
+        try:
+            self._early = self.reports.get(timeout=POLL)
+        except queue.Empty:
+            return None
+        self._context.conductor.begin_work()  # a report with no message granted: serve it
+        return ""
+
+    def _next(self) -> dict[str, Any]:
+        if self._early is not None:
+            report, self._early = self._early, None
+            self.reports_seen += 1
+            return report
+        while True:
+            if self._context.conductor.closing:
+                raise RunClosed("run closed")
+            if not self.worker.alive:
+                raise RunClosed(f"{self.worker.name} is gone")
+            try:
+                report = self.reports.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            self.reports_seen += 1
+            return report
+
+    def _serve(self) -> None:
+        """Mirror the worker's stages until its pool process is done with the message."""
+        context = self._context
+        while True:
+            report = self._next()
+            kind = report.get("kind")
+            if kind == "taken":
+                context.trace.record(
+                    "broker",
+                    "get",
+                    task_id=report.get("task_id"),
+                    summary=f"{self.worker.hostname} took the message off the Redis list "
+                    "(and cancelled its consumer: one message per grant)",
+                )
+                if report.get("eta"):
+                    self._scheduled(report)
+            elif kind == "published":
+                self._published(
+                    str(report.get("queue")), dict(report.get("headers") or {}), report.get("body")
+                )
+            elif kind == "stage":
+                if self._in_timer == report.get("task_id"):
+                    self._in_timer = None
+                    context.ledger.left_timer(str(report.get("task_id")))
+                    context.conductor.take_turn()  # its turn: nothing else moves
+                    context.conductor.expect(-1)
+                self._stage(report)
+                self._client.rpush(keys.gate_key(self._run_id, int(report["pid"])), keys.GO)
+            elif kind == "idle":
+                if self.acks_late:
+                    self._await_ack(str(report.get("task_id")))
+                context.ledger.worker_released(self.worker.name, report.get("task_id"))
+                context.conductor.end_work()
+                return
+
+    def _scheduled(self, report: dict[str, Any]) -> None:
+        """The worker took a countdown/ETA message: it waits in the worker's timer (outside the
+        queue) until it is due; meanwhile this proxy is idle and the run not finished."""
+        context, name = self._context, self.worker.name
+        task_id, eta = str(report.get("task_id")), str(report.get("eta"))
+        self._in_timer = task_id
+        clock = context.conductor.clock
+        try:
+            due = clock.now() + (datetime.fromisoformat(eta) - datetime.now(UTC)).total_seconds()
+        except (ValueError, TypeError):
+            due = None
+        context.ledger.update(
+            task_id,
+            str(report.get("task_name") or ""),
+            received_by=name,
+            received_at=context.trace.now(),
+            timer_due=due,
+            timer_worker=name,
+        )
+        context.ledger.waits_in_timer(task_id, eta)
+        context.conductor.expect(1)
+        context.conductor.mark(
+            Stage.SCHEDULED,
+            thread=f"{name}-timer",
+            task_id=task_id,
+            task_name=report.get("task_name"),
+            detail=f"{name} took the message off the Redis list; it waits in {name}'s timer "
+            f"until {eta}, outside the queue",
+        )
+        context.conductor.end_work()
+
+    def _await_ack(self, task_id: str) -> None:
+        """With acks_late the worker process acknowledges once the pool process is done: the
+        run moves on when Redis no longer holds the message as unacknowledged (or after 1 s)."""
+        deadline = time.monotonic() + ACK_WAIT
+        while time.monotonic() < deadline and self.worker.alive:
+            if all(message.id != task_id for message in unacked(self._client)):
+                return
+            time.sleep(POLL)
+
+    def _stage(self, report: dict[str, Any]) -> None:
+        """Record one stage a pool process reached, and hold it until the learner moves on."""
+        context, name = self._context, self.worker.name
+        ledger, trace = context.ledger, context.trace
+        task_id, task_name = str(report["task_id"]), str(report.get("task_name") or "")
+        pid, stage = int(report["pid"]), Stage(report["stage"])
+        if int(report.get("ppid") or 0) == self.worker.pid:  # a pool process, not the worker
+            self.worker.saw_pool_process(pid)
+        where = f"{name}'s pool process (pid {pid})"
+        if stage is Stage.RECEIVED:  # a redelivered message starts afresh in this worker
+            ledger.update(
+                task_id,
+                task_name,
+                received_by=name,
+                received_at=trace.now(),
+                executed_by=None,
+                started_at=None,
+                finished_at=None,
+                returned=False,
+            )
+            ledger.worker_holds(name, task_id)
+            again = " (redelivered: a lost worker never acknowledged it)"
+            detail = (
+                f"{name} ({self.worker.hostname}, pid {self.worker.pid}) took the message off "
+                f"the Redis list{again if report.get('redelivered') else ''}; {where} is about "
+                "to run it"
+            )
+        elif stage is Stage.EXECUTING:
+            args, kwargs = report.get("args") or [], report.get("kwargs") or {}
+            bound = context.bind(task_name, args, kwargs)
+            ledger.update(task_id, task_name, executed_by=name, local_values=bound)
+            detail = f"{task_name}{args_text(args, kwargs)} is running in {where}"
+        elif stage is Stage.RETURNED:
+            value = plain(report.get("value"))
+            ledger.update(task_id, returned=True, return_value=value, finished_at=trace.now())
+            detail = f"the body returned {value!r} in {where}; nothing is stored yet"
+        elif stage is Stage.RAISED:
+            lines = tuple(report.get("traceback_lines") or ())
+            ledger.update(
+                task_id,
+                exception=report.get("exception"),
+                exception_type=report.get("exception_type"),
+                traceback_lines=lines,
+                traceback="\n".join(lines),
+                raised=not report.get("retry"),
+                finished_at=trace.now(),
+            )
+            detail = f"the body raised {report.get('exception')} in {where}"
+        elif report.get("state") == "REVOKED":
+            ledger.update(task_id, outcome="revoked")
+            why = "it expired while it waited" if report.get("expired") else "it was revoked"
+            detail = f"{name} (pid {pid}) did not run {task_name}: {why}"
+        else:
+            state = str(report.get("state"))
+            ledger.update(task_id, outcome=_OUTCOMES.get(state, state.lower()))
+            detail = f"{where} finished with state {state}; the worker wrote its outcome"
+        trace.record("task", stage.value, task_id=task_id, summary=detail)
+        context.conductor.hold(stage, task_id=task_id, task_name=task_name, detail=detail)
+        if stage is Stage.EXECUTING:
+            ledger.update(task_id, started_at=trace.now())

@@ -1,0 +1,126 @@
+"""Snapshots of a real-broker run: Redis read as it is (without consuming), with the ledger, the
+worker processes and the caller, into the same `Snapshot` the in-memory engine gives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..app import iter_task_names
+from ..ledger import LedgerSnapshot
+from ..snapshot import (
+    NOT_CONFIGURED,
+    BackendView,
+    MessageView,
+    Snapshot,
+    TimerEntryView,
+    WorkerView,
+    call_view,
+    task_view,
+)
+from ..stages import Stop
+from . import reading
+from .workers import WorkerProcess
+
+if TYPE_CHECKING:
+    from .run import RealRun
+
+LOG_SHOWN = 12
+"""How many of a worker's latest log lines a snapshot keeps."""
+BACKEND_KIND = "Redis"
+
+
+def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
+    """Read Redis, the ledger, the workers and the caller now into the Snapshot of `stop`."""
+    client, config = run.client, run.config
+    ledger = run.ledger.snapshot()
+    queue_names = sorted(
+        {q for w in run.workers for q in w.queues} | set(run.book.names()) | {config.default_queue}
+    )
+    queues = {
+        name: tuple(MessageView.of(wire) for wire in reading.waiting(client, name))
+        for name in queue_names
+    }
+    sent = [record.key for record in ledger.tasks if not record.direct]
+    metas = reading.metas(client, sent) if config.result_backend else {}
+    tasks = []
+    for record in ledger.tasks:
+        meta = metas.get(f"{reading.TASK_META_PREFIX}{record.key}")
+        if record.direct:
+            state = "not sent"
+        elif not config.result_backend:
+            state = NOT_CONFIGURED
+        else:
+            state = str((meta or {}).get("status", "PENDING"))
+        tasks.append(task_view(record, state, meta))
+    backend = BackendView(
+        BACKEND_KIND if config.result_backend else NOT_CONFIGURED,
+        config.ignore_result,
+        tuple(metas.items()),
+    )
+    return Snapshot(
+        stop=stop,
+        at=run.trace.now(),
+        queues=queues,
+        unacked=tuple(MessageView.of(wire) for wire in reading.unacked(client)),
+        scheduled=dict(ledger.in_timer),
+        tasks=tuple(tasks),
+        calls=tuple(call_view(record) for record in ledger.calls),
+        caller_done=run.caller.done,
+        caller_variables=run.caller.variables(),
+        workers=tuple(worker_view(worker, ledger) for worker in run.workers),
+        backend=backend,
+        events=run.trace.events(),
+        pauses=run.conductor.clock.pauses(),
+        task_names=tuple(iter_task_names(run.app)),
+        timer=timer_view(run, ledger),
+        broker=reading.broker_view(client, run.url, queue_names, metas),
+    )
+
+
+def timer_view(run: RealRun, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:
+    """The messages a worker process took and holds in its timer until due, soonest first."""
+    now = run.conductor.clock.now()
+    entries = []
+    for task_id, eta in ledger.in_timer.items():
+        record = ledger.task(task_id)
+        due = None if record is None else record.timer_due
+        entries.append(
+            TimerEntryView(
+                task_id=task_id,
+                task_name="" if record is None else record.name,
+                worker="" if record is None else record.timer_worker or "",
+                eta=eta,
+                seconds_left=0.0 if due is None else round(max(0.0, due - now), 3),
+            )
+        )
+    return tuple(sorted(entries, key=lambda entry: entry.seconds_left))
+
+
+def worker_view(worker: WorkerProcess, ledger: LedgerSnapshot) -> WorkerView:
+    """A worker process as it is now: alive or not, what it holds, its PIDs and its log."""
+    key = ledger.busy_with.get(worker.name)
+    error = None
+    if worker.stopped:
+        status = "stopped"
+    elif not worker.alive:
+        status, error = "crashed", f"the worker process ended (exit status {worker.process.poll()})"
+    elif key is None:
+        status = "idle"
+    else:
+        record = ledger.task(key)
+        started = record is not None and record.executed_by is not None
+        status = "executing" if started else "received"
+    active = (key,) if status == "executing" and key is not None else ()
+    return WorkerView(
+        name=worker.name,
+        queues=worker.queues,
+        thread=worker.name,
+        status=status,
+        task_key=None if worker.stopped else key,
+        error=error,
+        active=active,
+        hostname=worker.hostname,
+        pid=worker.pid,
+        pool_pid=worker.pool_pid,
+        log=tuple(list(worker.log)[-LOG_SHOWN:]),
+    )
