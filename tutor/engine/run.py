@@ -19,7 +19,6 @@ import threading
 import weakref
 from contextlib import nullcontext
 from functools import partial
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from .. import compat
@@ -38,7 +37,8 @@ from .recorder import RunRecorder
 from .results import ResultStore
 from .sample import SampleProgram
 from .snapshot import Snapshot
-from .stages import CALLER_THREAD, Stage, Stop, worker_of
+from .stages import CALLER_THREAD, Stage, Stop
+from .stepping import Stepping
 from .taps.log import quiet_celery_loggers
 from .worker import InThreadWorker
 from .worker_start import build_worker
@@ -64,7 +64,7 @@ def close_all() -> int:
     return len(live)
 
 
-class Run:
+class Run(Stepping):
     """One real Celery run, held at every stage until `advance()` moves it on."""
 
     def __init__(self, config: RunConfig) -> None:
@@ -231,58 +231,6 @@ class Run:
         self.siblings.leave()
         if self._stdin_taken:
             stdin.run_closed()
-
-    def __enter__(self) -> Run:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ moving on
-    @property
-    def finished(self) -> bool:
-        """True once the run reached its FINISHED stop."""
-        return bool(self.snapshots) and self.snapshots[-1].stage is Stage.FINISHED
-
-    def advance(self) -> Snapshot:
-        """Let the current stage go on; return the snapshot of the next stop.
-
-        Raises RunStalled when the next stop is not reached within `config.stage_timeout`,
-        RunClosed when the run is closed meanwhile (at once, from any thread), and SampleError
-        once the sample went past a limit (`config.max_messages`)."""
-        stop = self.conductor.advance(self.config.stage_timeout)
-        if self.snapshots and self.snapshots[-1].stop == stop:
-            return self.snapshots[-1]
-        snapshot = self._settled.pop(stop.seq, None) or self.snapshot(stop)
-        self.snapshots.append(snapshot)
-        wanted = self.config.stop_worker
-        if wanted and (worker_of(stop.thread), stop.stage.value) == wanted:
-            self.stop_worker(wanted[0])  # every thread is held or idle now
-        return snapshot
-
-    def _read_settled(self, stops: list[Stop]) -> None:
-        """Read the snapshot of each stop reached since the run last settled, now that it settled
-        again: every thread held or idle, so each shows what was true at its stop."""
-        for stop in stops:
-            self._settled[stop.seq] = self.reader.read(stop)
-
-    def advance_to(self, *stages: Stage) -> Snapshot:
-        """Advance until one of `stages` (or FINISHED) is reached."""
-        while True:
-            snapshot = self.advance()
-            if snapshot.stage in stages or snapshot.stage is Stage.FINISHED:
-                return snapshot
-
-    def run_to_end(self) -> list[Snapshot]:
-        """Advance through every stop; return all snapshots of the run."""
-        while not self.finished:
-            self.advance()
-        return list(self.snapshots)
 
     def stop_worker(self, name: str) -> None:
         """Stop one worker now, for real, even while it is held inside a task (a "what if the

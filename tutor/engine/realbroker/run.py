@@ -17,7 +17,6 @@ import json
 import linecache
 import tempfile
 import uuid
-from types import TracebackType
 from typing import Any
 
 from celery import signals
@@ -32,7 +31,8 @@ from ..recorder import RunRecorder
 from ..run import _LIVE
 from ..sample import SampleProgram
 from ..snapshot import Snapshot
-from ..stages import CALLER_THREAD, Stage, Stop, worker_of
+from ..stages import CALLER_THREAD, Stage, Stop
+from ..stepping import Stepping
 from . import keys
 from .proxy import QueueBook, WorkerProxy
 from .reading import redelivered
@@ -51,7 +51,7 @@ CONTROL_ATTEMPTS = 5
 """How many times a remote-control command is sent before the run stops waiting for an answer."""
 
 
-class RealRun:
+class RealRun(Stepping):
     """One run on a real Redis broker, held at every stage until `advance()` moves it on."""
 
     def __init__(self, config: RunConfig) -> None:
@@ -241,52 +241,6 @@ class RealRun:
             self.client.close()
         except Exception:  # the broker is gone: nothing to clean there
             pass
-
-    def __enter__(self) -> RealRun:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ moving on
-    @property
-    def finished(self) -> bool:
-        """True once the run reached its FINISHED stop."""
-        return bool(self.snapshots) and self.snapshots[-1].stage is Stage.FINISHED
-
-    def advance(self) -> Snapshot:
-        """Let the current stage go on; return the snapshot of the next stop (see `Run`)."""
-        stop = self.conductor.advance(self.config.stage_timeout)
-        if self.snapshots and self.snapshots[-1].stop == stop:
-            return self.snapshots[-1]
-        snapshot = self._settled.pop(stop.seq, None) or self.snapshot(stop)
-        self.snapshots.append(snapshot)
-        wanted = self.config.stop_worker
-        if wanted and (worker_of(stop.thread), stop.stage.value) == wanted:
-            self.stop_worker(wanted[0])  # every process is held or idle now
-        return snapshot
-
-    def _read_settled(self, stops: list[Stop]) -> None:
-        for stop in stops:
-            self._settled[stop.seq] = self.snapshot(stop)
-
-    def advance_to(self, *stages: Stage) -> Snapshot:
-        """Advance until one of `stages` (or FINISHED) is reached."""
-        while True:
-            snapshot = self.advance()
-            if snapshot.stage in stages or snapshot.stage is Stage.FINISHED:
-                return snapshot
-
-    def run_to_end(self) -> list[Snapshot]:
-        """Advance through every stop; return all snapshots of the run."""
-        while not self.finished:
-            self.advance()
-        return list(self.snapshots)
 
     def stop_worker(self, name: str) -> None:
         """Kill one worker process group now (`kill -9`: what a crashed machine does)."""
