@@ -14,7 +14,7 @@ from ..player.timers import timer_entries
 
 
 def _message_lines(message: MessageView) -> Text:
-    text = Text()
+    text = Text(overflow="fold")
     text.append(f"{message.task}", style="bold")
     text.append(f"  id {message.id}\n")
     text.append(f"args {json.dumps(list(message.args))}  kwargs {json.dumps(message.kwargs)}")
@@ -116,7 +116,7 @@ def backend_panel(snapshot: Snapshot | None) -> Panel:
     if backend.ignore_result:
         parts.append(Text("ignore_result is on: results are not stored", style="italic"))
     for key, meta in backend.entries:
-        line = Text(key, style="bold")
+        line = Text(key, style="bold", overflow="fold")  # a cut key names nothing
         shown = {k: meta.get(k) for k in ("status", "result") if k in meta}
         line.append(f"\n{json.dumps(shown)}")
         if meta.get("traceback"):

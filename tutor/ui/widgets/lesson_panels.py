@@ -7,28 +7,37 @@ instructor shows a class (flow, table, under the hood).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...content.models import Lesson
+from ...content.models import FlowBox, Lesson
 from ...player.navigator import View
+from ...player.whatif_play import HOOD_FACTS, StopByStopRun, row_differences
 from ...render.canvas import canvas_graph, uses_canvas
 from ...render.flow import flow_diagram
 from ...render.hood import under_the_hood
 from ...render.sample import current_line, sample_code
 from ...render.table import execution_table
 from ...render.timeline import call_bars, timeline
-from ...render.tracker import variable_tracker
+from ...render.tracker import compare_tracker, variable_tracker
 from .panel import Panel
 
 NARROW_WIDTH = 110
-"""Below this width the sample goes above the flow instead of beside it."""
+"""Below this width the panels stack: flow, table, sample, tracker, hood, one under another."""
+WIDE_WIDTH = 150
+"""From this width the tracker and the hood go beside the table instead of under it."""
+_ROW_START = re.compile(r"^\s?[▶▷≠? ]?(\d+)\s")
+"""The first line of a table row, as drawn: its number in the Step column."""
 TIMELINE_LABELS = 26
 """Columns the timeline's lane labels take."""
 
@@ -52,7 +61,7 @@ class LessonPanels(Widget):
         lesson = self.lesson
         flow = Panel(f"Concept flow - {lesson.title}", self._draw_flow, id="flow")
         table = Panel("Execution table", self._draw_table, id="table")
-        hood = Panel("Under the hood", self._draw_hood, id="hood")
+        hood = Panel("Under the hood (i: full ids and meta)", self._draw_hood, id="hood")
         canvas = Panel("Canvas: chains, groups and chords", self._draw_canvas, id="canvas")
         canvas.display = False
         if self.presenter:
@@ -65,11 +74,13 @@ class LessonPanels(Widget):
                 yield Panel(
                     "Timeline: the main app and the worker", self._draw_timeline, id="timeline"
                 )
-        yield table
-        yield canvas
-        with Horizontal(classes="row"):
-            yield Panel("Variable tracker", self._draw_tracker, id="tracker")
-            yield hood
+        with Horizontal(classes="row", id="body"):
+            with Vertical(id="main-column"):
+                yield table
+                yield canvas
+            with Horizontal(classes="row", id="side"):
+                yield Panel("Variable tracker", self._draw_tracker, id="tracker")
+                yield hood
 
     def on_mount(self) -> None:
         self._fill(self.view)
@@ -87,8 +98,59 @@ class LessonPanels(Widget):
         self._fill(view)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        narrow = self.size.width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        self.set_class(self.size.width >= WIDE_WIDTH, "-wide")
+        if not self.presenter:
+            top = self.query_one("#top-row")
+            sample, flow = self.query_one("#sample"), self.query_one("#flow-and-time")
+            if narrow and top.children[0] is sample:
+                top.move_child(sample, after=flow)  # stacked: where the run is comes first
+            elif not narrow and top.children[0] is not sample:
+                top.move_child(sample, before=flow)
         self._fill(self.view)
+
+    # ------------------------------------------------------------------ marks
+    def mark(self, panel_ids: Iterable[str], css_class: str) -> None:
+        """Give `css_class` to these panels (by id) and take it from every other one."""
+        wanted = set(panel_ids)
+        for panel in self.query(Panel):
+            panel.set_class(panel.id in wanted, css_class)
+
+    async def on_click(self, event: events.Click) -> None:
+        """A click on the under-the-hood panel opens the full ids and meta."""
+        if isinstance(event.widget, Panel) and event.widget.id == "hood" and not self.presenter:
+            await self.run_action("screen.details")
+
+    # ------------------------------------------------------------------ the current row in view
+    def row_line(self, row: int) -> int | None:
+        """The line where table row `row` starts inside the table panel's content (None: not
+        drawn)."""
+        table = self.query_one("#table", Panel)
+        width = table.content_region.width or self.size.width
+        if width <= 0:
+            return None
+        console = self.app.console
+        lines = console.render_lines(table.drawn, console.options.update_width(width), pad=False)
+        for number, line in enumerate(lines):
+            text = "".join(segment.text for segment in line)
+            found = _ROW_START.match(text)
+            if found is not None and int(found.group(1)) == row:
+                return number
+        return None
+
+    def scroll_to_row(self, row: int | None) -> None:
+        """Scroll the screen so that table row `row` is in view (with the row after it, if any)."""
+        if row is None:
+            return
+        line = self.row_line(row)
+        container = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        if line is None or container is None:
+            return
+        table = self.query_one("#table", Panel)
+        top = table.region.y - container.content_region.y + int(container.scroll_y)
+        top += table.styles.gutter.top + line
+        container.scroll_to_region(Region(0, top, 1, 3), animate=False, immediate=True)
 
     def watch_view(self, view: View) -> None:
         """Hand each panel its part of the view; unchanged parts are not drawn again."""
@@ -98,7 +160,7 @@ class LessonPanels(Widget):
         snapshot = view.snapshot
         parts: dict[str, Any] = {
             "flow": snapshot,
-            "table": (view.lesson_run, view.steps_shown, view.current_row),
+            "table": (view.lesson_run, view.steps_shown, view.current_row, snapshot),
             "hood": snapshot,
         }
         if not self.presenter:
@@ -114,24 +176,51 @@ class LessonPanels(Widget):
             parts["canvas"] = snapshot
         for panel_id, data in parts.items():
             self.query_one(f"#{panel_id}", Panel).data = data
+        self._mark_differences(view)
+
+    def _mark_differences(self, view: View) -> None:
+        """In a what-if played stop by stop: mark the panels whose values differ here from the
+        lesson's run (the hood for queue, tasks, backend, workers; the timeline for the caller)."""
+        lesson_run = view.lesson_run
+        differing: set[str] = set()
+        if isinstance(lesson_run, StopByStopRun) and view.steps_shown:
+            here = row_differences(lesson_run).get(view.steps_shown, {})
+            if HOOD_FACTS & set(here):
+                differing.add("hood")
+            if "the caller" in here or "stage" in here:
+                differing.update({"timeline", "table"})
+            if here:
+                differing.add("table")
+        self.mark(differing, "-differs")
 
     # ------------------------------------------------------------------ what each panel draws
     def _draw_flow(self, snapshot: Any) -> RenderableType:
-        return flow_diagram(self.lesson, snapshot, compact=True)
+        link = None if self.presenter else self._box_action
+        return flow_diagram(self.lesson, snapshot, compact=True, link=link)
+
+    def _box_action(self, flow_box: FlowBox) -> str | None:
+        return f"screen.jump_to_box({self.lesson.flow.index(flow_box)})"
 
     def _draw_sample(self, data: tuple[str, int | None]) -> RenderableType:
         code, line = data
         return sample_code(self.lesson, line, code)
 
-    def _draw_table(self, data: tuple[Any, int, int | None]) -> RenderableType:
-        lesson_run, steps, current = data
+    def _draw_table(self, data: tuple[Any, int, int | None, Any]) -> RenderableType:
+        lesson_run, steps, current, _snapshot = data
         results = lesson_run.results[:steps] if lesson_run is not None else []
-        return execution_table(self.lesson, results, current)
+        near = steps if current is None and steps else None
+        differences = row_differences(lesson_run) if isinstance(lesson_run, StopByStopRun) else {}
+        link = None if self.presenter else (lambda row: f"screen.jump_to_step({row})")
+        return execution_table(
+            self.lesson, results, current, near=near, differences=differences, link=link
+        )
 
     def _draw_tracker(self, data: tuple[Any, int]) -> RenderableType:
         lesson_run, steps = data
         if lesson_run is None:
             return Text("starting a real Celery app…", style="dim")
+        if isinstance(lesson_run, StopByStopRun):
+            return compare_tracker(lesson_run, lesson_run.baseline, steps)
         return variable_tracker(lesson_run, steps)
 
     def _draw_canvas(self, snapshot: Any) -> RenderableType:

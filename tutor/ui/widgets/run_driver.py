@@ -73,12 +73,16 @@ class RunDriver(Widget):
         pace: float = PACE_DEFAULT,
         resume_step: int = 0,
         variant: str | None = None,
+        make_run: Callable[[], LessonRun] | None = None,
     ) -> None:
         super().__init__()
         self.lesson = lesson
         self.variant = variant
         """Set when `lesson` is a variant with steps of its own (`player.whatif.variant_lesson`):
         the run is that variant's, and no progress is saved for it."""
+        self.make_run = make_run
+        """Makes each fresh run (a what-if played stop by stop); default: `LessonRun(lesson,
+        variant)`."""
         self.navigator = LessonNavigator(min(resume_step, len(lesson.steps)))
         self.pace = pace
         self.autoplaying = False
@@ -206,7 +210,8 @@ class RunDriver(Widget):
 
     # ------------------------------------------------------------------ threads
     def _start_in_thread(self) -> LessonRun:
-        lesson_run = LessonRun(self.lesson, self.variant)
+        make = self.make_run
+        lesson_run = make() if make is not None else LessonRun(self.lesson, self.variant)
         try:
             lesson_run.start()
         except BaseException:
