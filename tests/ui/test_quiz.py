@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import make_app, ready, text_of, wait_until
+from tests.ui.conftest import press_and_settle, make_app, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.content.models import OrderQuestion
 from tutor.player.quiz import shown_order
@@ -88,13 +88,20 @@ async def test_a_prediction_in_the_lesson_is_asked_before_its_step_and_graded_af
         await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
         assert screen.steps_shown == 1  # asked before the run moved
         await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(app.screen, FeedbackScreen))
-        feedback = app.screen.feedback
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None)
+        assert app.screen is screen  # graded in place: no pop-up over the panels
+        feedback = banner.feedback
         assert feedback.correct and feedback.expected == "1"
-        assert "You said" in text_of(app.screen.query_one("#feedback-body"))
-        await pilot.press("enter")
-        assert isinstance(app.screen, LessonScreen) and screen.steps_shown == 2
-        assert screen.snapshot.queue_depth("celery") == 1
+        said = text_of(banner)
+        assert "✔ Right" in said and "the real run: 1" in said
+        hood = screen.query_one("#hood")
+        assert hood.has_class("-answer") and screen.query_one("#table").has_class("-answer")
+        assert not screen.query_one("#tracker").has_class("-answer")
+        assert "depth 1" in text_of(hood)  # the queue that proves it, visible beside the verdict
+        assert screen.steps_shown == 2 and screen.snapshot.queue_depth("celery") == 1
+        await press_and_settle(pilot, "right")  # moving on clears the banner and the marks
+        assert not banner.display and not hood.has_class("-answer")
 
 
 async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(tmp_path):

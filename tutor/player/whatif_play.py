@@ -43,12 +43,12 @@ def _literal(text: str) -> str:
 
 
 def outcome_line(snapshot: Snapshot, previous: Snapshot | None) -> str:
-    """The Result column of a stop's row: calls that ended at it, the queue, the tasks, the
-    backend — every value from the stop itself."""
+    """The Result column of a stop's row: the calls that ended at it, and what changed since the
+    stop before (everything, on the first row) — every value from the stops themselves."""
     parts: list[str] = []
-    done_before = (
-        {c.index for c in previous.calls if c.finished_at is not None} if previous else set()
-    )
+    done_before = set()
+    if previous is not None:
+        done_before = {c.index for c in previous.calls if c.finished_at is not None}
     for call in snapshot.calls:
         if call.finished_at is None or call.index in done_before:
             continue
@@ -58,10 +58,11 @@ def outcome_line(snapshot: Snapshot, previous: Snapshot | None) -> str:
             parts.append(f"line {call.line} returned {call.value!r}")
         else:
             parts.append(f"line {call.line} is done")
-    parts.append(f"queue depth {snapshot.depth}")
-    parts.extend(f"{task.name} {task.state}" for task in snapshot.tasks)
-    parts.append(f"result backend: {snapshot.backend.kind}")
-    return "; ".join(parts)
+    before = facts(previous) if previous is not None else {}
+    for name, value in facts(snapshot).items():
+        if name != "the caller" and before.get(name) != value:
+            parts.append(f"{name}: {value}")
+    return "; ".join(parts) or "no change"
 
 
 def stop_step(snapshot: Snapshot, previous: Snapshot | None) -> Step:
@@ -87,7 +88,21 @@ class StopByStopRun(LessonRun):
 
     def __init__(self, lesson: Lesson, name: str, baseline: LessonRun | None = None) -> None:
         super().__init__(stop_lesson(lesson, name), name, config=run_config(lesson, name))
+        self.source = lesson
         self.baseline = baseline
+        """The lesson's run to compare with; if it has not finished when this run starts, a
+        fresh real run of the lesson is played to its end for that (`start`)."""
+
+    def start(self) -> StopByStopRun:
+        """Start the what-if's real run (off the UI thread), with a finished run to compare."""
+        if self.baseline is None or not self.baseline.finished:
+            with LessonRun(self.source) as lesson_run:
+                lesson_run.start()
+                while not lesson_run.finished:
+                    lesson_run.advance_stop()
+            self.baseline = lesson_run
+        super().start()
+        return self
 
     @property
     def steps_complete(self) -> bool:

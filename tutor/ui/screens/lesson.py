@@ -190,8 +190,9 @@ class LessonScreen(Predicting, PlaysRun, Screen[None]):
         banner.set_class(name is not None, "-what-if")
         if name is not None:
             text = Text(f" ▶ {title} ", style="bold reverse")
-            text.append("  its own real run, stage by stage; ≠ marks what differs from the")
-            text.append(" lesson's run · v or esc: the lesson's run")
+            text.append(
+                "  its own real run · ≠ differs from the lesson's · v/esc: the lesson's run"
+            )
             banner.update(text)
         elif self.last_variant is not None:
             label = self.variant_drivers[self.last_variant].lesson.title

@@ -15,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -144,7 +144,10 @@ class LessonPanels(Widget):
         if row is None:
             return
         line = self.row_line(row)
-        container = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        container = next(
+            (a for a in self.ancestors if isinstance(a, Widget) and a.allow_vertical_scroll),
+            None,
+        )
         if line is None or container is None:
             return
         table = self.query_one("#table", Panel)
