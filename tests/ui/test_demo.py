@@ -109,7 +109,7 @@ async def test_each_what_if_plays_in_the_same_panels_with_what_differs_marked(tm
         assert not own.autoplaying
         expected = {
             "b": "raised NotImplementedError: No result backend is configured",
-            "w": "queue depth: 1 (the lesson's run: 0)",
+            "w": "queue depth: 1",
             "d": "line 7 returned 10",
         }
         for key, text in expected.items():

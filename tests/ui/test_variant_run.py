@@ -61,7 +61,7 @@ async def test_a_variant_without_steps_plays_stop_by_stop_compared_with_the_less
         assert screen.snapshot.stage is Stage.QUEUED  # lands on its key moment's step: 1, queued
         screen.go_to_step(len(screen.lesson_run.results))
         await wait_until(pilot, lambda: screen.snapshot.stage is Stage.FINISHED)
-        assert "tasks.divide FAILURE" in text_of(screen.query_one("#table"))
+        assert "divide FAILURE" in text_of(screen.query_one("#table"))
         assert "The lesson's run" in text_of(screen.query_one("#tracker"))
         moments = text_of(screen.query_one("#moments-body"))
         assert "raised ZeroDivisionError: division by zero; state FAILURE" in moments

@@ -134,7 +134,10 @@ def facts(snapshot: Snapshot) -> dict[str, str]:
     errors = [call.error.split(" — ")[0] for call in snapshot.calls if call.error]
     return {
         "queue depth": str(snapshot.depth),
-        "task state": ", ".join(task.state for task in snapshot.tasks) or "no task",
+        "task state": ", ".join(
+            f"{task.name.rsplit('.', 1)[-1]} {task.state}" for task in snapshot.tasks
+        )
+        or "no task",
         "result backend": snapshot.backend.kind,
         "workers": ", ".join(worker.name for worker in snapshot.workers) or "none",
         "the caller": "; ".join(f"raised {error}" for error in errors) or "no error",
