@@ -119,9 +119,11 @@ async def test_each_what_if_plays_in_the_same_panels_with_what_differs_marked(tm
             assert "What if:" in text_of(screen.query_one("#variant-banner"))
             run = screen.driver
             await wait_until(
-                pilot, lambda: run.lesson_run is not None and run.lesson_run.finished, timeout=20
+                pilot,
+                lambda run=run: run.lesson_run is not None and run.lesson_run.finished,
+                timeout=20,
             )
-            await wait_until(pilot, lambda: not run.autoplaying)
+            await wait_until(pilot, lambda run=run: not run.autoplaying)
             assert app.screen is screen  # played in place: no pop-up
             shown = text_of(screen.query_one("#table"))
             assert text in shown, shown

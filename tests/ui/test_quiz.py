@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import press_and_settle, make_app, ready, text_of, wait_until
+from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.content.models import OrderQuestion
 from tutor.player.quiz import shown_order
 from tutor.progress.store import ProgressStore
 from tutor.ui.screens.feedback import FeedbackScreen
 from tutor.ui.screens.home import HomeScreen
-from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.predict import PredictScreen
 from tutor.ui.screens.quiz import QuizScreen
 

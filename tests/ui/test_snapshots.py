@@ -9,6 +9,7 @@ import pytest
 
 from tests.ui.conftest import make_app, press_and_settle, ready, wait_until
 from tutor.ui.screens.home import HomeScreen
+from tutor.ui.screens.predict import PredictScreen
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +60,45 @@ def test_lesson_finished(snap_compare):
 
 
 def test_lesson_at_80_by_24(snap_compare):
-    """The smallest supported terminal: the sample goes above the flow."""
+    """The smallest supported terminal: the panels stack, the flow first, the current row in
+    view."""
     assert snap_compare(
         make_app(lesson_id="delay"), terminal_size=(80, 24), run_before=_to_stage(3)
+    )
+
+
+def test_lesson_feedback_in_place(snap_compare):
+    """A prediction graded in a banner over lesson delay at step 2: the panels stay, the table
+    and the hood (the queue at depth 1) marked as where the real value shows."""
+
+    async def run_before(pilot) -> None:
+        screen = await ready(pilot)
+        await press_and_settle(pilot, "right")
+        await pilot.press("right")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PredictScreen))
+        await pilot.press("b")
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None and not screen.busy)
+
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=run_before)
+
+
+def test_lesson_what_if_played_in_the_panels(snap_compare):
+    """Key moment 3 of lesson delay: the no-backend what-if's own run in the same panels, its
+    banner, its rows marked ≠ where they differ, NotImplementedError in the caller's row."""
+
+    async def run_before(pilot) -> None:
+        screen = await ready(pilot)
+        await pilot.press("3")
+        await wait_until(pilot, lambda: "no-backend" in screen.variant_outcomes)
+        await wait_until(pilot, lambda: not screen.busy and screen.frame.view.at_live_end)
+        await pilot.pause()
+
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=run_before)
+
+
+def test_lesson_at_160_by_50(snap_compare):
+    """A wide terminal: the tracker and the hood beside the table."""
+    assert snap_compare(
+        make_app(lesson_id="delay"), terminal_size=(160, 50), run_before=_to_stage(8)
     )

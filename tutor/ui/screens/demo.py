@@ -204,7 +204,7 @@ class DemoScreen(PlaysRun, Screen[None]):
         banner.display = name is not None
         if name is not None:
             what_if = WHAT_IFS[name]
-            text = Text(f" ▶ What if: {what_if.label} ", style="bold reverse")
+            text = Text.assemble((f" ▶ What if: {what_if.label} ", "bold reverse"))
             text.append(f"  its own real run · {what_if.expect} · ≠ differs · same key or esc: ")
             text.append("the lesson's run")
             banner.update(text)

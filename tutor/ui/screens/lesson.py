@@ -189,14 +189,14 @@ class LessonScreen(Predicting, PlaysRun, Screen[None]):
         banner.display = self.last_variant is not None
         banner.set_class(name is not None, "-what-if")
         if name is not None:
-            text = Text(f" ▶ {title} ", style="bold reverse")
+            text = Text.assemble((f" ▶ {title} ", "bold reverse"))
             text.append(
                 "  its own real run · ≠ differs from the lesson's · v/esc: the lesson's run"
             )
             banner.update(text)
         elif self.last_variant is not None:
             label = self.variant_drivers[self.last_variant].lesson.title
-            text = Text(" ▶ The lesson's own run ", style="bold reverse")
+            text = Text.assemble((" ▶ The lesson's own run ", "bold reverse"))
             text.append(f"  v: back to {label}")
             banner.update(text)
         self.query_one(LessonPanels).show_lesson(driver.lesson, driver.frame.view)

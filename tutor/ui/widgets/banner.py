@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
@@ -50,18 +49,16 @@ PANEL_NAMES = {
 }
 
 
-def feedback_text(feedback: Feedback, panels: frozenset[str]) -> Group:
-    """The graded answer in two or three lines: the verdict, what you said beside the real value,
-    why, and where on screen to see it."""
-    verdict = Text("✔ Right" if feedback.correct else "✘ Not this time", style="bold")
-    verdict.append(f"  you said {feedback.given}  ·  the real run: ", style="")
-    verdict.append(feedback.expected, style="bold")
+def feedback_text(feedback: Feedback, panels: frozenset[str]) -> Text:
+    """The graded answer, short: the verdict, what you said beside the real value, where on
+    screen it shows (the marked panels), and why."""
+    text = Text("✔ Right" if feedback.correct else "✘ Not this time", style="bold")
+    text.append(f"  you said {feedback.given} · the real run: ")
+    text.append(feedback.expected, style="bold")
     where = ", ".join(PANEL_NAMES[p] for p in PANEL_NAMES if p in panels)
-    return Group(
-        verdict,
-        Text(feedback.explanation),
-        Text(f"See it in the marked panels: {where}. → goes on.", style="dim"),
-    )
+    text.append(f"  (marked: {where})", style="italic")
+    text.append(f"\n{feedback.explanation}")
+    return text
 
 
 class FeedbackBanner(Static):

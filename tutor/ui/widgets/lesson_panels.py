@@ -36,6 +36,8 @@ NARROW_WIDTH = 110
 """Below this width the panels stack: flow, table, sample, tracker, hood, one under another."""
 WIDE_WIDTH = 150
 """From this width the tracker and the hood go beside the table instead of under it."""
+SAMPLE_WINDOW = 5
+"""Stacked (a narrow terminal), the sample shows this many lines around the one running."""
 _ROW_START = re.compile(r"^\s?[▶▷≠? ]?(\d+)\s")
 """The first line of a table row, as drawn: its number in the Step column."""
 TIMELINE_LABELS = 26
@@ -126,34 +128,44 @@ class LessonPanels(Widget):
     def row_line(self, row: int) -> int | None:
         """The line where table row `row` starts inside the table panel's content (None: not
         drawn)."""
+        span = self.row_span(row)
+        return None if span is None else span[0]
+
+    def row_span(self, row: int) -> tuple[int, int] | None:
+        """The lines table row `row` takes inside the table panel's content: first, and one past
+        its last (None: not drawn)."""
         table = self.query_one("#table", Panel)
         width = table.content_region.width or self.size.width
         if width <= 0:
             return None
         console = self.app.console
         lines = console.render_lines(table.drawn, console.options.update_width(width), pad=False)
+        start: int | None = None
         for number, line in enumerate(lines):
             text = "".join(segment.text for segment in line)
             found = _ROW_START.match(text)
+            if start is not None and (found is not None or not text.strip()):
+                return start, number
             if found is not None and int(found.group(1)) == row:
-                return number
-        return None
+                start = number
+        return None if start is None else (start, len(lines))
 
     def scroll_to_row(self, row: int | None) -> None:
         """Scroll the screen so that table row `row` is in view (with the row after it, if any)."""
         if row is None:
             return
-        line = self.row_line(row)
+        span = self.row_span(row)
         container = next(
             (a for a in self.ancestors if isinstance(a, Widget) and a.allow_vertical_scroll),
             None,
         )
-        if line is None or container is None:
+        if span is None or container is None:
             return
         table = self.query_one("#table", Panel)
         top = table.region.y - container.content_region.y + int(container.scroll_y)
-        top += table.styles.gutter.top + line
-        container.scroll_to_region(Region(0, top, 1, 3), animate=False, immediate=True)
+        top += table.styles.gutter.top + span[0]
+        region = Region(0, top, 1, span[1] - span[0])
+        container.scroll_to_region(region, animate=False, immediate=True)
 
     def watch_view(self, view: View) -> None:
         """Hand each panel its part of the view; unchanged parts are not drawn again."""
@@ -170,7 +182,7 @@ class LessonPanels(Widget):
             timeline_panel = self.query_one("#timeline", Panel)
             width = max(20, (timeline_panel.size.width or self.size.width) - TIMELINE_LABELS)
             code = self.lesson.sample.code
-            parts["sample"] = (code, current_line(code, snapshot))
+            parts["sample"] = (code, current_line(code, snapshot), self.has_class("-narrow"))
             parts["timeline"] = (snapshot, width)
             parts["tracker"] = (view.lesson_run, view.steps_shown)
         canvas = self.query_one("#canvas", Panel)
@@ -204,8 +216,12 @@ class LessonPanels(Widget):
     def _box_action(self, flow_box: FlowBox) -> str | None:
         return f"screen.jump_to_box({self.lesson.flow.index(flow_box)})"
 
-    def _draw_sample(self, data: tuple[str, int | None]) -> RenderableType:
-        code, line = data
+    def _draw_sample(self, data: tuple[str, int | None, bool]) -> RenderableType:
+        code, line, narrow = data
+        total = len(code.rstrip("\n").split("\n"))
+        if narrow and line is not None and total > SAMPLE_WINDOW:
+            first = max(1, min(line - SAMPLE_WINDOW // 2, total - SAMPLE_WINDOW + 1))
+            return sample_code(self.lesson, line, code, lines=(first, first + SAMPLE_WINDOW - 1))
         return sample_code(self.lesson, line, code)
 
     def _draw_table(self, data: tuple[Any, int, int | None, Any]) -> RenderableType:

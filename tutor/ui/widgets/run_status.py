@@ -65,7 +65,8 @@ def position_marks(view: View, total_steps: int) -> Text:
     )
     if done == 0:
         label = f"Step 0→1/{total}"
-    text = Text(f" {label} ", style="bold reverse")
+    text = Text()
+    text.append(f" {label} ", style="bold reverse")
     first = results[done - 1].stop_index if done else 0
     last = results[done].stop_index if done < len(results) else len(lesson_run.stops) - 1
     step_stops = {result.stop_index for result in results}
