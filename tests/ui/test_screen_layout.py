@@ -25,7 +25,8 @@ async def test_one_position_indicator_step_n_of_m_with_the_stops_between_as_mark
         assert status.lstrip().startswith("Step 1→2/5  ◆─●")
         assert "calling in main-app" in status
         table = text_of(screen.query_one("#table"))
-        assert re.search(r"▷1\s+Define task", table)  # the row the run is past, lit softer
+        assert re.search(r"▷2\s+on the way: calling in main-app", table)  # lit with the flow
+        assert "▶ Trigger" in text_of(screen.query_one("#flow"))
 
 
 async def test_the_hint_shows_only_on_h():

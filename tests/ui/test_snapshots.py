@@ -10,6 +10,7 @@ import pytest
 from tests.ui.conftest import make_app, press_and_settle, ready, wait_until
 from tutor.ui.screens.home import HomeScreen
 from tutor.ui.screens.predict import PredictScreen
+from tutor.ui.widgets.lesson_panels import LessonPanels
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,20 @@ def stable_values(monkeypatch):
     monkeypatch.setattr("tutor.engine.trace.CLOCK", lambda: next(ticks) * 0.00025)
 
 
+async def settled_scroll(pilot, container) -> None:
+    """Let the screen refresh until the panels' scroll position stays put (the current row is
+    scrolled into view after each layout)."""
+    await pilot.pause()
+    container.query_one(LessonPanels).keep_in_view(container.query_one(LessonPanels).wanted_row)
+    still = 0
+    last = None
+    while still < 3:
+        await pilot.pause()
+        now = (container.scroll_y, container.virtual_size.height)
+        still = still + 1 if now == last else 0
+        last = now
+
+
 def _lesson(size: tuple[int, int], presses: int, snap_compare) -> bool:
     app = make_app(lesson_id="delay")
     return snap_compare(app, terminal_size=size, run_before=_to_stage(presses))
@@ -28,9 +43,10 @@ def _lesson(size: tuple[int, int], presses: int, snap_compare) -> bool:
 
 def _to_stage(presses: int):
     async def run_before(pilot) -> None:
-        await ready(pilot)
+        screen = await ready(pilot)
         for _ in range(presses):
             await press_and_settle(pilot, "right")
+        await settled_scroll(pilot, screen.query_one("#panels-scroll"))
 
     return run_before
 
@@ -79,6 +95,7 @@ def test_lesson_feedback_in_place(snap_compare):
         await pilot.press("b")
         banner = screen.query_one("#feedback-banner")
         await wait_until(pilot, lambda: banner.feedback is not None and not screen.busy)
+        await settled_scroll(pilot, screen.query_one("#panels-scroll"))
 
     assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=run_before)
 
@@ -92,7 +109,7 @@ def test_lesson_what_if_played_in_the_panels(snap_compare):
         await pilot.press("3")
         await wait_until(pilot, lambda: "no-backend" in screen.variant_outcomes)
         await wait_until(pilot, lambda: not screen.busy and screen.frame.view.at_live_end)
-        await pilot.pause()
+        await settled_scroll(pilot, screen.query_one("#panels-scroll"))
 
     assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=run_before)
 

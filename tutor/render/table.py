@@ -13,8 +13,8 @@ from ..content.models import Lesson
 from ..player.lesson_run import StepResult
 
 CURRENT_STYLE = "bold reverse"
-NEAR_STYLE = "bold"
-"""The row the run is between (its last step done, the next not yet): lit, less than current."""
+UPCOMING_STYLE = "italic"
+"""The row the run is on its way to (between two steps): lit, less than a row reached."""
 DIFFERS_MARK = "≠"
 """Marks a what-if's row that differs from the lesson's run (not colour alone)."""
 DIFFERS_STYLE = "bold yellow"
@@ -31,13 +31,14 @@ def execution_table(
     current: int | None = None,
     hinted: int | None = None,
     *,
-    near: int | None = None,
+    upcoming: str | None = None,
     differences: Mapping[int, Mapping[str, str]] | None = None,
     link: Callable[[int], str] | None = None,
 ) -> Table:
     """Rows for the steps reached so far; the current one (1-based) marked, a hinted one too.
 
-    `near` lights the last row done while the run is between two steps; `differences` marks a
+    `upcoming` (between two steps: where the run is) adds the next row, lit, its cells not yet
+    filled, so the row lights with the flow box and the sample's line; `differences` marks a
     what-if's rows that differ from the lesson's run (the current row's, in words, as caption);
     `link(n)` is an action name a click on row n runs (the screen's "jump to step n").
     """
@@ -45,9 +46,8 @@ def execution_table(
     caption: Text | None = None
     if len(results) == len(lesson.steps) and lesson.table_note:
         caption = literal(f"💡 {lesson.table_note}", "table.caption")
-    lit = current if current is not None else near
-    if lit is not None and lit in differences:
-        said = "; ".join(f"{name}: {value}" for name, value in differences[lit].items())
+    if current is not None and current in differences:
+        said = "; ".join(f"{name}: {value}" for name, value in differences[current].items())
         caption = literal(f"{DIFFERS_MARK} differs from the lesson's run here: {said}", "yellow")
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, expand=True, caption=caption,
@@ -59,10 +59,10 @@ def execution_table(
     table.add_column("Result", ratio=4)
     for result in results:
         index = result.index
-        marker = "▶" if index == current else ("▷" if index == near else " ")
+        marker = "▶" if index == current else " "
         if index == hinted:
             marker = "?"
-        style = CURRENT_STYLE if index == current else (NEAR_STYLE if index == near else "")
+        style = CURRENT_STYLE if index == current else ""
         if index == hinted and index != current:
             style = "bold underline"
         if index in differences:
@@ -79,4 +79,10 @@ def execution_table(
             literal(result.result),
             style=row_style,
         )
+    if upcoming is not None:
+        index = len(results) + 1
+        lit = Style.parse(UPCOMING_STYLE)
+        if link is not None:
+            lit += Style(meta={"@click": link(index)})
+        table.add_row(Text(f"▷{index}"), literal(upcoming), Text("…"), Text("…"), style=lit)
     return table

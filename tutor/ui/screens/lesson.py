@@ -121,8 +121,9 @@ class LessonScreen(Predicting, PlaysRun, Screen[None]):
             self.asked -= set(self._predictions_about(self.playing))
             self.pending_prediction = None
         self._grade_pending_prediction()
-        row = frame.view.current_row or frame.view.steps_shown or None
-        self.call_after_refresh(panels.scroll_to_row, row)
+        view = frame.view
+        row = view.current_row or (view.steps_shown + 1 if view.snapshot is not None else None)
+        panels.keep_in_view(row)
         if self.playing is not None:
             self._variant_frame(frame)
 

@@ -58,6 +58,8 @@ class LessonPanels(Widget):
         self.presenter = presenter
         self.own_title = lesson.title
         """The title of the lesson the panels were made for."""
+        self.wanted_row: int | None = None
+        """The table row to keep in view (`scroll_to_row`)."""
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson
@@ -111,6 +113,7 @@ class LessonPanels(Widget):
             elif not narrow and top.children[0] is not sample:
                 top.move_child(sample, before=flow)
         self._fill(self.view)
+        self.call_after_refresh(self._scroll_to_wanted)  # the table grew, or the screen changed
 
     # ------------------------------------------------------------------ marks
     def mark(self, panel_ids: Iterable[str], css_class: str) -> None:
@@ -150,11 +153,22 @@ class LessonPanels(Widget):
                 start = number
         return None if start is None else (start, len(lines))
 
+    def keep_in_view(self, row: int | None) -> None:
+        """Keep table row `row` in view: now (after the next refresh) and after every resize."""
+        self.wanted_row = row
+        self.call_after_refresh(self._scroll_to_wanted)
+
+    def _scroll_to_wanted(self, again: bool = True) -> None:
+        self.scroll_to_row(self.wanted_row)
+        if again:  # once more after the next layout: a panel may still change its height
+            self.call_after_refresh(self._scroll_to_wanted, False)
+
     def scroll_to_row(self, row: int | None) -> None:
-        """Scroll the screen so that table row `row` is in view (with the row after it, if any)."""
+        """Scroll the screen so that table row `row` (else the one before it) is in view, in the
+        middle of it when the panels are taller than the screen."""
         if row is None:
             return
-        span = self.row_span(row)
+        span = self.row_span(row) or (self.row_span(row - 1) if row > 1 else None)
         container = next(
             (a for a in self.ancestors if isinstance(a, Widget) and a.allow_vertical_scroll),
             None,
@@ -165,7 +179,8 @@ class LessonPanels(Widget):
         top = table.region.y - container.content_region.y + int(container.scroll_y)
         top += table.styles.gutter.top + span[0]
         region = Region(0, top, 1, span[1] - span[0])
-        container.scroll_to_region(region, animate=False, immediate=True)
+        # centred, not the least move: where the row lands does not depend on where it was
+        container.scroll_to_region(region, animate=False, immediate=True, center=True)
 
     def watch_view(self, view: View) -> None:
         """Hand each panel its part of the view; unchanged parts are not drawn again."""
@@ -225,13 +240,17 @@ class LessonPanels(Widget):
         return sample_code(self.lesson, line, code)
 
     def _draw_table(self, data: tuple[Any, int, int | None, Any]) -> RenderableType:
-        lesson_run, steps, current, _snapshot = data
+        lesson_run, steps, current, snapshot = data
         results = lesson_run.results[:steps] if lesson_run is not None else []
-        near = steps if current is None and steps else None
+        upcoming = None
+        if current is None and snapshot is not None and steps < len(self.lesson.steps):
+            thread = snapshot.stop.thread
+            where = "" if thread in ("", "-") else f" in {thread}"
+            upcoming = f"on the way: {snapshot.stage}{where}"
         differences = row_differences(lesson_run) if isinstance(lesson_run, StopByStopRun) else {}
         link = None if self.presenter else (lambda row: f"screen.jump_to_step({row})")
         return execution_table(
-            self.lesson, results, current, near=near, differences=differences, link=link
+            self.lesson, results, current, upcoming=upcoming, differences=differences, link=link
         )
 
     def _draw_tracker(self, data: tuple[Any, int]) -> RenderableType:
