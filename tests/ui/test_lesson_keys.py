@@ -177,6 +177,9 @@ async def test_a_key_moment_number_plays_its_what_if_in_the_panels_and_goes_to_i
         assert screen.playing is None and screen.lesson_run is own_run
         assert screen.snapshot.stage is Stage.EXECUTING
         assert "The lesson's own run" in text_of(screen.query_one("#variant-banner"))
+        await pilot.press("v")  # and back to the what-if, where it was
+        assert screen.playing == "no-backend" and screen.snapshot.stage is Stage.FINISHED
+        assert "What if: no result backend" in text_of(screen.query_one("#variant-banner"))
 
 
 async def test_a_terminal_too_small_gets_a_message_and_recovers():

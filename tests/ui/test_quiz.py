@@ -122,3 +122,22 @@ async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(
         screen = await ready(pilot)
         await wait_until(pilot, lambda: screen.steps_shown == 3 and not screen.busy)
         assert screen.snapshot.stage == "executing"
+
+
+async def test_a_wrong_prediction_is_graded_in_place_and_the_hood_still_shows_the_queue():
+    app = make_app(lesson_id="delay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        await press_and_settle(pilot, "right")
+        await pilot.press("right")
+        await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
+        await pilot.press("a")  # 0 messages: wrong, the real queue holds 1
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None)
+        assert not banner.feedback.correct and banner.has_class("-wrong")
+        said = text_of(banner)
+        assert "✘ Not this time" in said and "you said A  0" in said and "the real run: 1" in said
+        hood = screen.query_one("#hood")
+        assert hood.has_class("-answer") and "depth 1" in text_of(hood)
+        visible = screen.query_one("#panels-scroll").region
+        assert visible.y <= hood.region.y and hood.region.bottom <= visible.bottom  # in sight
