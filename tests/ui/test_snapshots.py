@@ -10,7 +10,6 @@ import pytest
 from tests.ui.conftest import make_app, press_and_settle, ready, wait_until
 from tutor.ui.screens.home import HomeScreen
 from tutor.ui.screens.predict import PredictScreen
-from tutor.ui.widgets.lesson_panels import LessonPanels
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +24,6 @@ def stable_values(monkeypatch):
 async def settled_scroll(pilot, container) -> None:
     """Let the screen refresh until the panels' scroll position stays put (the current row is
     scrolled into view after each layout)."""
-    await pilot.pause()
-    container.query_one(LessonPanels).keep_in_view(container.query_one(LessonPanels).wanted_row)
     still = 0
     last = None
     while still < 3:

@@ -38,6 +38,8 @@ WIDE_WIDTH = 150
 """From this width the tracker and the hood go beside the table instead of under it."""
 SAMPLE_WINDOW = 5
 """Stacked (a narrow terminal), the sample shows this many lines around the one running."""
+SCROLL_PASSES = 4
+"""Refreshes over which the current row is scrolled to again, while the layout settles."""
 _ROW_START = re.compile(r"^\s?[▶▷≠? ]?(\d+)\s")
 """The first line of a table row, as drawn: its number in the Step column."""
 TIMELINE_LABELS = 26
@@ -158,10 +160,10 @@ class LessonPanels(Widget):
         self.wanted_row = row
         self.call_after_refresh(self._scroll_to_wanted)
 
-    def _scroll_to_wanted(self, again: bool = True) -> None:
+    def _scroll_to_wanted(self, passes: int = SCROLL_PASSES) -> None:
         self.scroll_to_row(self.wanted_row)
-        if again:  # once more after the next layout: a panel may still change its height
-            self.call_after_refresh(self._scroll_to_wanted, False)
+        if passes > 1:  # again after the next layout: panels and the scroll range may still grow
+            self.call_after_refresh(self._scroll_to_wanted, passes - 1)
 
     def scroll_to_row(self, row: int | None) -> None:
         """Scroll the screen so that table row `row` (else the one before it) is in view, in the
@@ -170,14 +172,24 @@ class LessonPanels(Widget):
             return
         span = self.row_span(row) or (self.row_span(row - 1) if row > 1 else None)
         container = next(
-            (a for a in self.ancestors if isinstance(a, Widget) and a.allow_vertical_scroll),
+            (
+                a
+                for a in self.ancestors
+                if isinstance(a, Widget) and a.styles.overflow_y in ("auto", "scroll")
+            ),
             None,
         )
         if span is None or container is None:
             return
-        table = self.query_one("#table", Panel)
-        top = table.region.y - container.content_region.y + int(container.scroll_y)
-        top += table.styles.gutter.top + span[0]
+        # where the row is in the container's content, from the layout (not from the screen,
+        # which lags one refresh behind a scroll)
+        widget: Widget = self.query_one("#table", Panel)
+        top = widget.styles.gutter.top + span[0]
+        while widget is not container and isinstance(widget.parent, Widget):
+            top += widget.virtual_region.y
+            widget = widget.parent
+            if widget is not container:
+                top += widget.styles.gutter.top
         region = Region(0, top, 1, span[1] - span[0])
         # centred, not the least move: where the row lands does not depend on where it was
         container.scroll_to_region(region, animate=False, immediate=True, center=True)
