@@ -12,7 +12,6 @@ from tutor.demo.notes import follow
 from tutor.ui.app import TutorApp
 from tutor.ui.screens.class_question import ClassQuestionScreen
 from tutor.ui.screens.demo import DemoScreen
-from tutor.ui.screens.what_if import WhatIfScreen
 
 COURSE = load_course()
 
@@ -101,24 +100,37 @@ async def test_a_class_question_hides_its_answer_until_revealed(tmp_path):
         assert app.screen is screen and screen.autoplaying
 
 
-async def test_each_what_if_re_runs_for_real_and_shows_the_difference(tmp_path):
-    app = demo_app(tmp_path, pace=5.0)
+async def test_each_what_if_plays_in_the_same_panels_with_what_differs_marked(tmp_path):
+    app = demo_app(tmp_path, pace=0.05)
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await demo_screen(pilot)
+        await pilot.press("space")  # pause the lesson's run: the demo must not move on meanwhile
+        own = screen.driver
+        assert not own.autoplaying
         expected = {
             "b": "raised NotImplementedError: No result backend is configured",
-            "w": "queue depth at the end: 1",
-            "d": "add(4, 6)\n",
+            "w": "queue depth: 1",
+            "d": "line 7 returned 10",
         }
         for key, text in expected.items():
             await pilot.press(key)
-            await wait_until(pilot, lambda: isinstance(app.screen, WhatIfScreen), timeout=20)
-            shown = text_of(app.screen.query_one("#what-if-body"))
+            assert screen.playing is not None and screen.driver is not own
+            assert not own.autoplaying  # the lesson's run waits while the what-if plays
+            assert "What if:" in text_of(screen.query_one("#variant-banner"))
+            run = screen.driver
+            await wait_until(
+                pilot,
+                lambda run=run: run.lesson_run is not None and run.lesson_run.finished,
+                timeout=20,
+            )
+            await wait_until(pilot, lambda run=run: not run.autoplaying)
+            assert app.screen is screen  # played in place: no pop-up
+            shown = text_of(screen.query_one("#table"))
             assert text in shown, shown
-            await pilot.press("escape")
-            assert app.screen is screen
-        direct = screen.what_ifs["direct"][1]
-        assert direct.task.direct and direct.depth == 0
+            assert "≠" in shown
+            await pilot.press(key)  # the same key again: the lesson's run
+            assert screen.playing is None and screen.driver is own
+            assert not screen.query_one("#variant-banner").display
 
 
 async def test_the_demo_moves_on_to_the_next_lesson_and_loops(tmp_path):

@@ -158,9 +158,11 @@ async def test_rich_markup_in_a_lessons_words_is_shown_as_written_never_parsed(
         screen = await ready(pilot)
         for _ in range(3):
             await press_and_settle(pilot, "right")
-        await pilot.press("3")  # its variant's label goes into a notification
+        await pilot.press("3")  # its variant's label goes into the banner
         await wait_until(pilot, lambda: "no-backend" in screen.variant_outcomes)
-        await wait_until(pilot, lambda: screen.steps_shown == 5 and not screen.busy)
+        assert "no [/] backend" in text_of(screen.query_one("#variant-banner"))
+        await pilot.press("v")
+        await wait_until(pilot, lambda: screen.playing is None and not screen.busy)
         assert "Call [red]add.delay[/]" in text_of(screen.query_one("#table"))
         assert "Define [bold]task" in text_of(screen.query_one("#flow"))
         # the title reads back as markup that stands for the literal text

@@ -151,20 +151,35 @@ async def test_question_mark_shows_the_keys():
         assert isinstance(app.screen, LessonScreen)
 
 
-async def test_a_key_moment_number_goes_to_its_step_and_runs_its_what_if():
+async def test_a_key_moment_number_plays_its_what_if_in_the_panels_and_goes_to_its_step():
     app = make_app(lesson_id="delay")
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await ready(pilot)
+        own_run = screen.lesson_run
         await pilot.press("3")
+        assert screen.playing == "no-backend"
         await wait_until(pilot, lambda: "no-backend" in screen.variant_outcomes)
-        await wait_until(pilot, lambda: screen.steps_shown == 5 and not screen.busy)
+        await wait_until(pilot, lambda: not screen.busy and screen.frame.view.at_live_end)
+        assert screen.lesson_run is not own_run and screen.snapshot.stage is Stage.FINISHED
         outcome = screen.variant_outcomes["no-backend"]
         assert outcome.calls[-1].error.startswith("NotImplementedError")
+        banner = text_of(screen.query_one("#variant-banner"))
+        assert "What if: no result backend" in banner and "its own real run" in banner
+        table = text_of(screen.query_one("#table"))
+        assert "line 8 raised NotImplementedError: No result backend is configured" in table
+        assert "≠ differs from the lesson's run here" in table
+        assert "not configured" in text_of(screen.query_one("#hood"))
+        assert screen.query_one("#hood").has_class("-differs")
         moments = text_of(screen.query_one("#moments-body"))
         assert "raised NotImplementedError: No result backend is configured" in moments
-        await pilot.press("2")
+        await pilot.press("2")  # a key moment without a what-if: the lesson's own run
         await wait_until(pilot, lambda: screen.steps_shown == 3)
+        assert screen.playing is None and screen.lesson_run is own_run
         assert screen.snapshot.stage is Stage.EXECUTING
+        assert "The lesson's own run" in text_of(screen.query_one("#variant-banner"))
+        await pilot.press("v")  # and back to the what-if, where it was
+        assert screen.playing == "no-backend" and screen.snapshot.stage is Stage.FINISHED
+        assert "What if: no result backend" in text_of(screen.query_one("#variant-banner"))
 
 
 async def test_a_terminal_too_small_gets_a_message_and_recovers():

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import make_app, ready, text_of, wait_until
+from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.content.models import OrderQuestion
 from tutor.player.quiz import shown_order
 from tutor.progress.store import ProgressStore
 from tutor.ui.screens.feedback import FeedbackScreen
 from tutor.ui.screens.home import HomeScreen
-from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.predict import PredictScreen
 from tutor.ui.screens.quiz import QuizScreen
 
@@ -88,13 +87,20 @@ async def test_a_prediction_in_the_lesson_is_asked_before_its_step_and_graded_af
         await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
         assert screen.steps_shown == 1  # asked before the run moved
         await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(app.screen, FeedbackScreen))
-        feedback = app.screen.feedback
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None)
+        assert app.screen is screen  # graded in place: no pop-up over the panels
+        feedback = banner.feedback
         assert feedback.correct and feedback.expected == "1"
-        assert "You said" in text_of(app.screen.query_one("#feedback-body"))
-        await pilot.press("enter")
-        assert isinstance(app.screen, LessonScreen) and screen.steps_shown == 2
-        assert screen.snapshot.queue_depth("celery") == 1
+        said = text_of(banner)
+        assert "✔ Right" in said and "the real run: 1" in said
+        hood = screen.query_one("#hood")
+        assert hood.has_class("-answer") and screen.query_one("#table").has_class("-answer")
+        assert not screen.query_one("#tracker").has_class("-answer")
+        assert "depth 1" in text_of(hood)  # the queue that proves it, visible beside the verdict
+        assert screen.steps_shown == 2 and screen.snapshot.queue_depth("celery") == 1
+        await press_and_settle(pilot, "right")  # moving on clears the banner and the marks
+        assert not banner.display and not hood.has_class("-answer")
 
 
 async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(tmp_path):
@@ -116,3 +122,22 @@ async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(
         screen = await ready(pilot)
         await wait_until(pilot, lambda: screen.steps_shown == 3 and not screen.busy)
         assert screen.snapshot.stage == "executing"
+
+
+async def test_a_wrong_prediction_is_graded_in_place_and_the_hood_still_shows_the_queue():
+    app = make_app(lesson_id="delay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        await press_and_settle(pilot, "right")
+        await pilot.press("right")
+        await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
+        await pilot.press("a")  # 0 messages: wrong, the real queue holds 1
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None)
+        assert not banner.feedback.correct and banner.has_class("-wrong")
+        said = text_of(banner)
+        assert "✘ Not this time" in said and "you said A  0" in said and "the real run: 1" in said
+        hood = screen.query_one("#hood")
+        assert hood.has_class("-answer") and "depth 1" in text_of(hood)
+        visible = screen.query_one("#panels-scroll").region
+        assert visible.y <= hood.region.y and hood.region.bottom <= visible.bottom  # in sight

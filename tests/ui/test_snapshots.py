@@ -17,6 +17,7 @@ from tutor.progress.store import ProgressStore
 from tutor.ui.messages import OpenMode
 from tutor.ui.screens.challenge import ChallengeScreen
 from tutor.ui.screens.home import HomeScreen
+from tutor.ui.screens.predict import PredictScreen
 from tutor.ui.screens.review import ReviewScreen
 
 COURSE = load_course()
@@ -31,6 +32,18 @@ def stable_values(monkeypatch):
     monkeypatch.setattr("tutor.engine.trace.CLOCK", lambda: next(ticks) * 0.00025)
 
 
+async def settled_scroll(pilot, container) -> None:
+    """Let the screen refresh until the panels' scroll position stays put (the current row is
+    scrolled into view after each layout)."""
+    still = 0
+    last = None
+    while still < 3:
+        await pilot.pause()
+        now = (container.scroll_y, container.virtual_size.height)
+        still = still + 1 if now == last else 0
+        last = now
+
+
 def _lesson(size: tuple[int, int], presses: int, snap_compare) -> bool:
     app = make_app(lesson_id="delay")
     return snap_compare(app, terminal_size=size, run_before=_to_stage(presses))
@@ -38,9 +51,10 @@ def _lesson(size: tuple[int, int], presses: int, snap_compare) -> bool:
 
 def _to_stage(presses: int):
     async def run_before(pilot) -> None:
-        await ready(pilot)
+        screen = await ready(pilot)
         for _ in range(presses):
             await press_and_settle(pilot, "right")
+        await settled_scroll(pilot, screen.query_one("#panels-scroll"))
 
     return run_before
 
@@ -70,7 +84,8 @@ def test_lesson_finished(snap_compare):
 
 
 def test_lesson_at_80_by_24(snap_compare):
-    """The smallest supported terminal: the sample goes above the flow."""
+    """The smallest supported terminal: the panels stack, the flow first, the current row in
+    view."""
     assert snap_compare(
         make_app(lesson_id="delay"), terminal_size=(80, 24), run_before=_to_stage(3)
     )
@@ -160,3 +175,41 @@ def test_chapter_quiz_second_question(snap_compare):
 
     app = make_app(COURSE, mode=OpenMode("chapter", chapter=1))
     assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
+
+
+def test_lesson_feedback_in_place(snap_compare):
+    """A prediction graded in a banner over lesson delay at step 2: the panels stay, the table
+    and the hood (the queue at depth 1) marked as where the real value shows."""
+
+    async def run_before(pilot) -> None:
+        screen = await ready(pilot)
+        await press_and_settle(pilot, "right")
+        await pilot.press("right")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PredictScreen))
+        await pilot.press("b")
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None and not screen.busy)
+        await settled_scroll(pilot, screen.query_one("#panels-scroll"))
+
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=run_before)
+
+
+def test_lesson_what_if_played_in_the_panels(snap_compare):
+    """Key moment 3 of lesson delay: the no-backend what-if's own run in the same panels, its
+    banner, its rows marked ≠ where they differ, NotImplementedError in the caller's row."""
+
+    async def run_before(pilot) -> None:
+        screen = await ready(pilot)
+        await pilot.press("3")
+        await wait_until(pilot, lambda: "no-backend" in screen.variant_outcomes)
+        await wait_until(pilot, lambda: not screen.busy and screen.frame.view.at_live_end)
+        await settled_scroll(pilot, screen.query_one("#panels-scroll"))
+
+    assert snap_compare(make_app(lesson_id="delay"), terminal_size=(120, 35), run_before=run_before)
+
+
+def test_lesson_at_160_by_50(snap_compare):
+    """A wide terminal: the tracker and the hood beside the table."""
+    assert snap_compare(
+        make_app(lesson_id="delay"), terminal_size=(160, 50), run_before=_to_stage(8)
+    )

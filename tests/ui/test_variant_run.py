@@ -7,7 +7,6 @@ from pathlib import Path
 from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.engine import Stage
-from tutor.ui.screens.feedback import FeedbackScreen
 from tutor.ui.screens.home import HomeScreen
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.predict import PredictScreen
@@ -40,7 +39,7 @@ async def test_a_variant_with_steps_plays_in_the_same_panels_and_v_goes_back():
         assert screen.playing is None and screen.lesson_run is own_run
         assert screen.snapshot.stage is Stage.DEFINED
         assert 'queue="slow"' not in text_of(screen.query_one("#sample"))
-        assert not screen.query_one("#variant-banner").display
+        assert "The lesson's own run" in text_of(screen.query_one("#variant-banner"))
         await pilot.press("v")  # again: the variant's run, where it was
         await pilot.pause()
         assert screen.playing == "slow-queue" and screen.steps_shown == 2
@@ -51,16 +50,24 @@ async def test_a_variant_with_steps_plays_in_the_same_panels_and_v_goes_back():
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
-async def test_a_variant_without_steps_still_runs_to_its_end_under_key_moments():
+async def test_a_variant_without_steps_plays_stop_by_stop_compared_with_the_lessons_run():
     app = make_app(COURSE, lesson_id="two-tasks")
     async with app.run_test(size=(130, 45)) as pilot:
         screen = await ready(pilot)
         await pilot.press("3")
-        await wait_until(pilot, lambda: "countdown" in screen.variant_outcomes)
-        assert screen.playing is None
+        assert screen.playing == "countdown"
+        await wait_until(pilot, lambda: "countdown" in screen.variant_outcomes, timeout=20)
+        await wait_until(pilot, lambda: not screen.busy)
+        assert screen.snapshot.stage is Stage.QUEUED  # lands on its key moment's step: 1, queued
+        screen.go_to_step(len(screen.lesson_run.results))
+        await wait_until(pilot, lambda: screen.snapshot.stage is Stage.FINISHED)
+        assert "divide FAILURE" in text_of(screen.query_one("#table"))
+        assert "The lesson's run" in text_of(screen.query_one("#tracker"))
         moments = text_of(screen.query_one("#moments-body"))
         assert "raised ZeroDivisionError: division by zero; state FAILURE" in moments
         assert "Press 2 to play the what-if stage by stage" in moments
+        await pilot.press("left")  # its recorded stops, one by one
+        assert screen.playing == "countdown" and not screen.frame.view.at_live_end
 
 
 async def test_a_prediction_about_a_variant_is_asked_and_graded_in_its_run():
@@ -79,8 +86,10 @@ async def test_a_prediction_about_a_variant_is_asked_and_graded_in_its_run():
         assert isinstance(app.screen, PredictScreen)
         assert "queue 'slow'" in app.screen.question.prompt
         await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(app.screen, FeedbackScreen))
-        assert app.screen.feedback.correct and app.screen.feedback.expected == "1"
+        banner = screen.query_one("#feedback-banner")
+        await wait_until(pilot, lambda: banner.feedback is not None)
+        assert banner.feedback.correct and banner.feedback.expected == "1"
+        assert app.screen is screen and screen.playing == "slow-queue"
 
 
 async def test_the_quiz_asks_a_prediction_about_a_variant_against_its_own_run():

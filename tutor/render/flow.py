@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -32,9 +35,12 @@ def _box(flow_box: FlowBox, lit: bool) -> Panel:
     )
 
 
-def _compact_box(flow_box: FlowBox, lit: bool) -> Text:
+def _compact_box(flow_box: FlowBox, lit: bool, action: str | None = None) -> Text:
     label = (LIT_MARK if lit else "") + flow_box.label
-    return Text(label, style=LIT_STYLE if lit else "reverse", justify="center")
+    style = Style.parse(LIT_STYLE if lit else "reverse")
+    if action is not None:
+        style += Style(meta={"@click": action})
+    return Text(label, style=style, justify="center")
 
 
 def flow_diagram(
@@ -42,11 +48,13 @@ def flow_diagram(
     snapshot: Snapshot | None = None,
     vertical: bool = False,
     compact: bool = False,
+    link: Callable[[FlowBox], str | None] | None = None,
 ) -> RenderableType:
     """The diagram: main chain of boxes joined by arrows; side-lane boxes beneath it.
 
     `vertical` stacks the boxes (the printed page); `compact` draws them as filled blocks, no
-    borders (the lesson screen, where height is scarce).
+    borders (the lesson screen, where height is scarce); `link(box)` names the action a click
+    on a compact box runs (None: that box is not clickable).
     """
     main = [b for b in lesson.flow if b.lane == "main"]
     side = [b for b in lesson.flow if b.lane == "side"]
@@ -68,7 +76,8 @@ def flow_diagram(
         cells: list[RenderableType] = []
         for index, flow_box in enumerate(main):
             lit = box_lit(flow_box, snapshot)
-            cells.append(_compact_box(flow_box, lit) if compact else _box(flow_box, lit))
+            action = link(flow_box) if link is not None else None
+            cells.append(_compact_box(flow_box, lit, action) if compact else _box(flow_box, lit))
             if index < len(main) - 1:
                 cells.append(Text("→", style="bold"))
         chain.add_row(*cells)

@@ -27,7 +27,7 @@ def short_log(line: str) -> str:
 
 
 def _message_lines(message: MessageView) -> Text:
-    text = Text()
+    text = Text(overflow="fold")
     text.append(f"{message.task}", style="bold")
     text.append(f"  id {message.id}\n")
     text.append(f"args {json.dumps(list(message.args))}  kwargs {json.dumps(message.kwargs)}")
@@ -165,7 +165,9 @@ def backend_panel(snapshot: Snapshot | None) -> Panel:
     if backend.ignore_result:
         parts.append(Text("ignore_result is on: results are not stored", style="italic"))
     for key, meta in backend.entries:
-        line = Text(("GET " if snapshot.broker is not None else "") + key, style="bold")
+        line = Text(
+            ("GET " if snapshot.broker is not None else "") + key, style="bold", overflow="fold"
+        )
         shown = {k: meta.get(k) for k in ("status", "result") if k in meta}
         line.append(f"\n{json.dumps(shown)}")
         if meta.get("traceback"):

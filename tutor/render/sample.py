@@ -9,8 +9,14 @@ from ..content.models import Lesson
 from ..engine import Snapshot, Stage
 
 
-def sample_code(lesson: Lesson, line: int | None = None, code: str | None = None) -> RenderableType:
-    """The sample (or a variant's code) with line numbers; `line` highlighted when given."""
+def sample_code(
+    lesson: Lesson,
+    line: int | None = None,
+    code: str | None = None,
+    lines: tuple[int, int] | None = None,
+) -> RenderableType:
+    """The sample (or a variant's code) with line numbers; `line` highlighted when given; only
+    `lines` (first, last) when given."""
     return Syntax(
         (code or lesson.sample.code).rstrip("\n"),
         "python",
@@ -18,6 +24,7 @@ def sample_code(lesson: Lesson, line: int | None = None, code: str | None = None
         highlight_lines={line} if line else None,
         theme="ansi_dark",
         word_wrap=True,
+        line_range=lines,
     )
 
 

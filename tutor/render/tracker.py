@@ -6,7 +6,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..player.context import UNDEFINED
+from ..player.context import UNDEFINED, fill
 from ..player.lesson_run import LessonRun
 from .table import literal
 
@@ -55,4 +55,26 @@ def variable_tracker(lesson_run: LessonRun, reached: int | None = None) -> Table
             if value:
                 previous = value
         table.add_row(literal(variable.name), *cells)
+    return table
+
+
+def compare_tracker(
+    what_if: LessonRun, baseline: LessonRun | None, reached: int, label: str = "this what-if"
+) -> Table:
+    """A what-if's tracked values at the row on screen beside the lesson's run's (as far as it
+    got); a value that differs is bold and marked ≠."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True)
+    table.add_column("Variable", no_wrap=True)
+    table.add_column("The lesson's run")
+    table.add_column(literal(label))
+    for variable in what_if.lesson.variables:
+        theirs = str(UNDEFINED)
+        if baseline is not None and baseline.results:
+            theirs = baseline.tracker_value(variable.name, len(baseline.results))
+        mine = str(UNDEFINED)
+        if 0 < reached <= len(what_if.results):
+            context = what_if.results[reached - 1].context_for(variable.task)
+            mine = fill(variable.value, context, missing=str(UNDEFINED))
+        cell = Text(mine + " ≠", style="bold yellow") if mine != theirs else Text(mine)
+        table.add_row(literal(variable.name), Text(theirs, style="dim"), cell)
     return table

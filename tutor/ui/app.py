@@ -112,7 +112,7 @@ class TutorApp(ModesMixin, App[None]):
         names the file and the field): the app then exits with status 1."""
         from .workers import outcome
 
-        ended = outcome(event.worker)
+        ended = outcome(event)
         if ended is None or event.worker.name != "course":
             return
         if ended.failure is not None:

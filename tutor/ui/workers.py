@@ -21,14 +21,18 @@ class Outcome:
     failure: str | None = None
 
 
-def outcome(worker: Worker[Any]) -> Outcome | None:
+def outcome(event: Worker.StateChanged) -> Outcome | None:
     """The end of a worker, or None while it runs, when it was cancelled, or when the run it
-    worked on was closed under it (leaving a screen closes its run: nothing to report)."""
+    worked on was closed under it (leaving a screen closes its run: nothing to report).
+
+    It reads the state the event carries, not the worker's state now: a RUNNING event handled
+    after the worker already ended must not report the end a second time."""
     from ..engine.errors import RunClosed
 
-    if worker.state is WorkerState.SUCCESS:
+    worker = event.worker
+    if event.state is WorkerState.SUCCESS:
         return Outcome(result=worker.result)
-    if worker.state is not WorkerState.ERROR or worker.error is None:
+    if event.state is not WorkerState.ERROR or worker.error is None:
         return None
     error = worker.error
     if isinstance(error, RunClosed):

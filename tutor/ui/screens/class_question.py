@@ -56,7 +56,7 @@ class ClassQuestionScreen(ModalScreen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The answers, read from a real run where the run decides them (or why they could
         not be)."""
-        ended = outcome(event.worker)
+        ended = outcome(event)
         if ended is None:
             return
         self.answers = ended.result

@@ -16,7 +16,6 @@ from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
 from ...content.models import Lesson, Quiz
-from ...engine import Snapshot
 from ...player.whatif import WHAT_IFS
 from ..messages import DemoLessonOver, NotesChanged
 from ..widgets.driven import PlaysRun
@@ -25,7 +24,6 @@ from ..widgets.lesson_panels import LessonPanels
 from ..widgets.run_driver import RunDriver
 from ..widgets.run_status import RunStatus
 from .class_question import ClassQuestionScreen
-from .what_if import WhatIfScreen
 
 if TYPE_CHECKING:
     from ...poll.server import PollServer
@@ -42,9 +40,9 @@ class DemoScreen(PlaysRun, Screen[None]):
         Binding("minus", "slower", "Slower"),
         Binding("s", "notes", "Notes"),
         Binding("c", "class_question", "Class question"),
-        Binding("b", "what_if('no-backend')", "No backend"),
-        Binding("w", "what_if('no-worker')", "No worker"),
-        Binding("d", "what_if('direct')", "Direct call"),
+        Binding("b", "what_if('no-backend')", "What if: no backend"),
+        Binding("w", "what_if('no-worker')", "no worker"),
+        Binding("d", "what_if('direct')", "direct call"),
         Binding("escape", "home", "Home"),
         Binding("r", "restart", "Restart", show=False),
         Binding("j", "join_code", "Join QR", show=False),
@@ -64,13 +62,17 @@ class DemoScreen(PlaysRun, Screen[None]):
         self.lesson = lesson
         self.quiz = quiz
         self.driver = RunDriver(lesson, pace=pace)
+        self.own_driver = self.driver
+        """The lesson's own run; `driver` is the run on screen (this one, or a what-if's)."""
+        self.what_if_drivers: dict[str, RunDriver] = {}
+        """The what-ifs played so far (b/w/d), each its own real run, by name."""
+        self.playing: str | None = None
+        """The what-if on screen (None: the lesson's own run)."""
         self.started = started
         self.lesson_position = position
         """"lesson 2 of 3 · " when the demo has several lessons."""
         self.notes_shown = False
         self.next_question = 0
-        self.what_ifs: dict[str, tuple[str, Snapshot]] = {}
-        """The built-in what-ifs run so far: the code that ran and the final snapshot."""
         self._moving_on: Timer | None = None
         self.poll = poll
         """The class poll (`tutor demo --poll`): class questions go to the room's phones too."""
@@ -80,6 +82,9 @@ class DemoScreen(PlaysRun, Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.driver
         yield RunStatus(self.lesson)
+        banner = Static("", id="variant-banner", classes="-what-if")
+        banner.display = False
+        yield banner
         with Horizontal(id="demo-top"):
             yield Digits("0/0", id="step-counter")
             with Vertical(id="demo-title"):
@@ -94,16 +99,25 @@ class DemoScreen(PlaysRun, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.driver, "frame", self._frame_changed)
+        self._watch_driver(self.driver)
         self.driver.set_autoplay(True)
         self.set_interval(1.0, self._tick_clock)
+
+    def _watch_driver(self, driver: RunDriver) -> None:
+        def changed(frame: Frame) -> None:
+            if driver is self.driver:
+                self._frame_changed(frame)
+
+        self.watch(driver, "frame", changed)
 
     def _frame_changed(self, frame: Frame) -> None:
         self.query_one(RunStatus).frame = frame
         self.query_one(LessonPanels).view = frame.view
-        self.query_one("#step-counter", Digits).update(
-            f"{frame.view.steps_shown}/{len(self.lesson.steps)}"
-        )
+        lesson_run = frame.view.lesson_run
+        total = len(self.driver.lesson.steps) or (len(lesson_run.results) if lesson_run else 0)
+        self.query_one("#step-counter", Digits).update(f"{frame.view.steps_shown}/{total}")
+        if self.playing is not None:
+            return
         self._show_notes()
         snapshot = frame.view.snapshot
         self.post_message(
@@ -122,6 +136,8 @@ class DemoScreen(PlaysRun, Screen[None]):
 
     @on(RunDriver.AutoplayEnded)
     def _played_to_the_end(self) -> None:
+        if self.playing is not None:
+            return  # a what-if played to its end: it stays on screen until b/w/d or esc
         # let the end stay on screen for one more beat, then the app moves the demo on
         self._moving_on = self.set_timer(self.pace, lambda: self.post_message(DemoLessonOver()))
 
@@ -135,7 +151,10 @@ class DemoScreen(PlaysRun, Screen[None]):
         self.driver.toggle_autoplay()
 
     def action_home(self) -> None:
-        """Back to the lesson list."""
+        """Back to the lesson list (from a what-if: back to the lesson's own run)."""
+        if self.playing is not None:
+            self._show(self.own_driver, None)
+            return
         self.app.pop_screen()
 
     def _hold(self) -> bool:
@@ -173,28 +192,43 @@ class DemoScreen(PlaysRun, Screen[None]):
         self.app.push_screen(screen, lambda _: self._resume(was_running))
 
     def action_what_if(self, name: str) -> None:
-        """Re-run the lesson with one change, for real, and show the difference."""
-        if name in self.what_ifs:
-            self._show_what_if(name)
+        """Play the lesson again with one change, for real, stage by stage in the same panels,
+        what differs from the lesson's run marked; the same key again: the lesson's run."""
+        if self.playing == name:
+            self._show(self.own_driver, None)
             return
-        self.notify(f"What if: {WHAT_IFS[name].label} — running it for real…", markup=False)
-        self.driver.run_variant(name)
+        driver = self.what_if_drivers.get(name)
+        if driver is None:
+            from ...player.whatif_play import StopByStopRun, stop_lesson
 
-    @on(RunDriver.VariantDone)
-    def _what_if_done(self, message: RunDriver.VariantDone) -> None:
-        if message.outcome is None:
-            self.notify(f"The what-if failed: {message.failure}", severity="error", markup=False)
-            return
-        self.what_ifs[message.name] = (message.outcome.plan.code, message.outcome.snapshot)
-        self._show_what_if(message.name)
+            own, lesson = self.own_driver, self.lesson
+            driver = RunDriver(
+                stop_lesson(lesson, name), pace=self.pace, variant=name,
+                make_run=lambda: StopByStopRun(lesson, name, own.lesson_run),
+            )  # fmt: skip
+            self.what_if_drivers[name] = driver
+            self.mount(driver)
+            self._watch_driver(driver)
+        self._show(driver, name)
+        driver.set_autoplay(True)
 
-    def _show_what_if(self, name: str) -> None:
-        code, snapshot = self.what_ifs[name]
-        was_running = self._hold()
-        lesson_run = self.lesson_run
-        baseline = lesson_run.stops[-1] if lesson_run and lesson_run.stops else None
-        screen = WhatIfScreen(WHAT_IFS[name], code, snapshot, baseline)
-        self.app.push_screen(screen, lambda _: self._resume(was_running))
+    def _show(self, driver: RunDriver, name: str | None) -> None:
+        """Put a run on screen: the lesson's own (autoplay resumes) or a what-if's."""
+        self.driver.set_autoplay(False)
+        self.driver = driver
+        self.playing = name
+        banner = self.query_one("#variant-banner", Static)
+        banner.display = name is not None
+        if name is not None:
+            what_if = WHAT_IFS[name]
+            text = Text.assemble((f" ▶ What if: {what_if.label} ", "bold reverse"))
+            text.append(f"  its own real run · {what_if.expect} · ≠ differs · same key or esc: ")
+            text.append("the lesson's run")
+            banner.update(text)
+        else:
+            driver.set_autoplay(True)
+        self.query_one(LessonPanels).show_lesson(driver.lesson, driver.frame.view)
+        self._frame_changed(driver.frame)
 
     def action_join_code(self) -> None:
         """Show or hide the class poll's join QR code."""
@@ -225,7 +259,8 @@ class DemoScreen(PlaysRun, Screen[None]):
 
     def current_notes(self) -> str:
         """The notes of the step on screen (the first step's before the run starts)."""
-        return self.lesson.steps[max(self.steps_shown, 1) - 1].notes
+        steps = self.lesson.steps
+        return steps[min(max(self.own_driver.frame.view.steps_shown, 1), len(steps)) - 1].notes
 
 
 def poll_join(poll: PollServer) -> Static:

@@ -11,22 +11,27 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from ...content.models import Lesson, PredictQuestion, Quiz
+from ...content.models import Lesson, Quiz
 from ...defaults import PACE_DEFAULT
 from ...engine import Snapshot
 from ...player.whatif import has_steps
+from ...render.flow import box_lit
 from ...render.page import key_moment
 from ..messages import OpenLesson
+from ..widgets.banner import FeedbackBanner
 from ..widgets.driven import PlaysRun
 from ..widgets.frame import Frame
 from ..widgets.lesson_panels import LessonPanels
 from ..widgets.run_driver import RunDriver
 from ..widgets.run_status import RunStatus
+from .lesson_predictions import Predicting
 
 VIEWS = ("visualize", "moments", "snapshot", "transcript")
+TO_THE_END = 10_000
+"""A step no run reaches: aiming at it plays a what-if to its end."""
 
 
-class LessonScreen(PlaysRun, Screen[None]):
+class LessonScreen(Predicting, PlaysRun, Screen[None]):
     """One lesson: concept flow, sample, execution table, tracker, under the hood, timeline."""
 
     BINDINGS = [
@@ -40,6 +45,7 @@ class LessonScreen(PlaysRun, Screen[None]):
         Binding("k", "quiz", "Quiz"),
         Binding("escape", "home", "Home"),
         Binding("v", "toggle_variant", "What-if", show=False),
+        Binding("i", "details", "Ids & meta", show=False),
         *(Binding(str(n), f"key_moment({n})", show=False) for n in range(1, 10)),
     ]
 
@@ -69,17 +75,22 @@ class LessonScreen(PlaysRun, Screen[None]):
         """(question index, chosen key) waiting for the run to reach its step."""
         self.variant_outcomes: dict[str, Snapshot] = {}
         """Final snapshots of the variants the key moments ran, by name."""
+        self.variant_goal: str | None = None
+        """A stage a what-if played stop by stop is to land on (its key moment's), once run."""
+        self.feedback_at: tuple[RunDriver, int] | None = None
+        """The run and stop a prediction's feedback is about; moving away clears it."""
         self.sub_title = lesson.title
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield self.driver
         yield RunStatus(self.lesson)
+        banner = Static("", id="variant-banner")
+        banner.display = False
+        yield banner
+        yield FeedbackBanner()
         with TabbedContent(initial="visualize"):
-            with TabPane("Visualize", id="visualize"), VerticalScroll():
-                banner = Static("", id="variant-banner")
-                banner.display = False
-                yield banner
+            with TabPane("Visualize", id="visualize"), VerticalScroll(id="panels-scroll"):
                 yield LessonPanels(self.lesson)
             with TabPane("Key moments", id="moments"), VerticalScroll():
                 yield Static(self._moments(), id="moments-body")
@@ -102,30 +113,65 @@ class LessonScreen(PlaysRun, Screen[None]):
 
     def _frame_changed(self, frame: Frame) -> None:
         self.query_one(RunStatus).frame = frame
-        self.query_one(LessonPanels).view = frame.view
+        panels = self.query_one(LessonPanels)
+        panels.view = frame.view
+        if self.feedback_at is not None and self.feedback_at != (self.driver, frame.view.position):
+            self._clear_feedback()
         if frame.view.lesson_run is None:
             self.asked -= set(self._predictions_about(self.playing))
             self.pending_prediction = None
         self._grade_pending_prediction()
+        view = frame.view
+        row = view.current_row or (view.steps_shown + 1 if view.snapshot is not None else None)
+        panels.keep_in_view(row)
+        if self.playing is not None:
+            self._variant_frame(frame)
+
+    def _variant_frame(self, frame: Frame) -> None:
+        """A what-if's run moved: keep its outcome for the Key moments tab, and land on its key
+        moment's stage once it has run to its end."""
+        lesson_run = frame.view.lesson_run
+        if lesson_run is None or frame.busy or self.playing is None:
+            return
+        if lesson_run.finished and self.playing not in self.variant_outcomes:
+            self.variant_outcomes[self.playing] = lesson_run.stops[-1]
+            self.query_one("#moments-body", Static).update(self._moments())
+        goal = self.variant_goal
+        if goal is None:
+            return
+        if not lesson_run.finished:
+            if self.driver.navigator.target_step is None:
+                self.call_later(self.driver.aim_at, TO_THE_END)
+            return
+        self.variant_goal = None
+        rows = [r.index for r in lesson_run.results if r.snapshot.stage.value == goal]
+        self.call_later(self.driver.go_to_step, rows[0] if rows else len(lesson_run.results))
 
     # ------------------------------------------------------------------ a variant's own run
     def play_variant(self, name: str) -> None:
-        """Show a variant with steps of its own, stage by stage, in the same panels."""
-        from ...player.whatif import variant_lesson
-
+        """Play a what-if stage by stage in the same panels: a variant with steps of its own
+        through its steps, any other one stop by stop, compared with the lesson's run."""
         driver = self.variant_drivers.get(name)
         if driver is None:
-            driver = RunDriver(variant_lesson(self.lesson, name), pace=self.pace, variant=name)
+            driver = self._variant_driver(name)
             driver.ask_before_step = self._ask_prediction
             self.variant_drivers[name] = driver
             self.mount(driver)
             self._watch_driver(driver)
-        label = self.lesson.variants[name].label
-        self._switch(driver, name, f"What if: {label}")
-        self.notify(
-            f"What if: {label}. → plays it stage by stage; v or esc: back to the lesson's run.",
-            markup=False,
-        )
+        self._switch(driver, name, driver.lesson.title)
+
+    def _variant_driver(self, name: str) -> RunDriver:
+        if has_steps(self.lesson, name):
+            from ...player.whatif import variant_lesson
+
+            return RunDriver(variant_lesson(self.lesson, name), pace=self.pace, variant=name)
+        from ...player.whatif_play import StopByStopRun, stop_lesson
+
+        own = self.own_driver
+        return RunDriver(
+            stop_lesson(self.lesson, name), pace=self.pace, variant=name,
+            make_run=lambda: StopByStopRun(self.lesson, name, own.lesson_run),
+        )  # fmt: skip
 
     def back_to_lesson(self) -> None:
         """Show the lesson's own run again (the variant's run is kept, v shows it again)."""
@@ -139,11 +185,20 @@ class LessonScreen(PlaysRun, Screen[None]):
         self.last_variant = name or self.last_variant
         self.pending_prediction = None
         self.sub_title = title
+        self._clear_feedback()
         banner = self.query_one("#variant-banner", Static)
-        banner.display = name is not None
+        banner.display = self.last_variant is not None
+        banner.set_class(name is not None, "-what-if")
         if name is not None:
-            text = Text(f"▶ {title}", style="bold reverse")
-            text.append("  its own real run, stage by stage · v or esc: the lesson's run")
+            text = Text.assemble((f" ▶ {title} ", "bold reverse"))
+            text.append(
+                "  its own real run · ≠ differs from the lesson's · v/esc: the lesson's run"
+            )
+            banner.update(text)
+        elif self.last_variant is not None:
+            label = self.variant_drivers[self.last_variant].lesson.title
+            text = Text.assemble((" ▶ The lesson's own run ", "bold reverse"))
+            text.append(f"  v: back to {label}")
             banner.update(text)
         self.query_one(LessonPanels).show_lesson(driver.lesson, driver.frame.view)
         self._frame_changed(driver.frame)
@@ -158,17 +213,6 @@ class LessonScreen(PlaysRun, Screen[None]):
     @on(RunDriver.Resumed)
     def _resumed(self, message: RunDriver.Resumed) -> None:
         self.notify(f"Back where you left off: step {message.step}. r starts over.", markup=False)
-
-    @on(RunDriver.VariantDone)
-    def _variant_done(self, message: RunDriver.VariantDone) -> None:
-        if message.outcome is None:
-            self.notify(
-                f"The what-if run failed: {message.failure}", severity="error", markup=False
-            )
-            return
-        self.variant_outcomes[message.name] = message.outcome.snapshot
-        self.notify(f"What-if run finished: {message.outcome.plan.label}", markup=False)
-        self.query_one("#moments-body", Static).update(self._moments())
 
     # ------------------------------------------------------------------ keys
     def action_autoplay(self) -> None:
@@ -198,73 +242,45 @@ class LessonScreen(PlaysRun, Screen[None]):
             return
         moment = self.lesson.key_moments[number - 1]
         self.query_one(TabbedContent).active = "visualize"
-        if has_steps(self.lesson, moment.variant):
-            assert moment.variant is not None
-            self.play_variant(moment.variant)
+        if moment.variant is None:
+            self.back_to_lesson()
+            self.go_to_step(moment.step)
             return
-        self.back_to_lesson()
-        self.go_to_step(moment.step)
-        if moment.variant is not None and moment.variant not in self.variant_outcomes:
-            self.notify(
-                f"Running the what-if: {self.lesson.variants[moment.variant].label}…", markup=False
-            )
-            self.driver.run_variant(moment.variant)
+        if not has_steps(self.lesson, moment.variant):
+            self.variant_goal = self.lesson.steps[moment.step - 1].at.value
+        self.play_variant(moment.variant)
+        self._variant_frame(self.driver.frame)
 
     def go_to_step(self, step: int) -> None:
         """Show the stop where `step` ends, moving the real run on as far as needed."""
         self.driver.go_to_step(step)
 
-    # ------------------------------------------------------------------ predictions
-    def _predictions_about(self, variant: str | None) -> dict[int, PredictQuestion]:
-        """The quiz's predictions about one run (the lesson's, or a variant's), by index."""
-        questions = self.quiz.questions if self.quiz is not None else []
-        return {
-            index: question
-            for index, question in enumerate(questions)
-            if isinstance(question, PredictQuestion) and question.variant == variant
-        }
+    def action_jump_to_step(self, step: int) -> None:
+        """A click on a table row: show the stop where that step ends."""
+        self.go_to_step(step)
 
-    def _prediction_for(self, step: int) -> tuple[int, PredictQuestion] | None:
-        for index, question in self._predictions_about(self.playing).items():
-            if question.before_step == step and index not in self.asked:
-                return index, question
-        return None
-
-    def _ask_prediction(self, step: int) -> bool:
-        """Before the run enters a step with a prediction, ask it; True when asked."""
-        found = self._prediction_for(step)
-        if found is None:
-            return False
-        index, question = found
-        self.asked.add(index)
-
-        def predicted(key: str | None) -> None:
-            if key is None:
-                self.driver.next()
-                return
-            self.pending_prediction = (index, key)
-            self.driver.aim_at(question.before_step)
-
-        from .predict import PredictScreen
-
-        self.app.push_screen(PredictScreen(question), predicted)
-        return True
-
-    def _grade_pending_prediction(self) -> None:
+    def action_jump_to_box(self, index: int) -> None:
+        """A click on a flow box: show the first step whose stop lights that box."""
         lesson_run = self.lesson_run
-        if self.pending_prediction is None or lesson_run is None or self.quiz is None:
+        flow_box = self.driver.lesson.flow[index]
+        if lesson_run is None:
             return
-        index, key = self.pending_prediction
-        question = self.quiz.questions[index]
-        assert isinstance(question, PredictQuestion)
-        if question.variant != self.playing or len(lesson_run.results) < question.before_step:
-            return
-        self.pending_prediction = None
-        from ...player.quiz import grade_prediction
-        from .feedback import FeedbackScreen
+        for result in lesson_run.results:
+            if box_lit(flow_box, result.snapshot):
+                self.go_to_step(result.index)
+                return
+        for number, step in enumerate(self.driver.lesson.steps, start=1):
+            if any(stage.split("@")[0] == step.at.value for stage in flow_box.stages):
+                self.go_to_step(number)
+                return
+        self.notify(f"No step of this run is at “{flow_box.label}” yet: → moves on.")
 
-        feedback = grade_prediction(index, question, key, lesson_run)
-        self.app.push_screen(FeedbackScreen(feedback))
+    def action_details(self) -> None:
+        """Full message ids, tasks and stored meta of the stop on screen."""
+        from .details import DetailsScreen
+
+        title = f"Full ids and stored meta — {self.driver.lesson.title}"
+        self.app.push_screen(DetailsScreen(self.snapshot, title))
 
     # ------------------------------------------------------------------ key moments tab
     def _moments(self) -> RenderableType:

@@ -1,4 +1,8 @@
-"""A prediction asked inside the lesson, just before the real run enters the step it is about."""
+"""A prediction asked inside the lesson, just before the real run enters the step it is about.
+
+It sits at the bottom of the screen, so the panels the learner reasons from stay in sight; the
+hint shows only when asked for (h), and never states the answer (tests/player/test_hints.py).
+"""
 
 from __future__ import annotations
 
@@ -18,20 +22,34 @@ class PredictScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         *(Binding(key, f"choose('{key.upper()}')", key.upper()) for key in "abcd"),
+        Binding("h", "hint", "Hint"),
         Binding("escape", "skip", "Skip"),
     ]
 
     def __init__(self, question: PredictQuestion) -> None:
         super().__init__()
         self.question = question
+        self.hint_shown = False
+        """The learner asked for the hint (h)."""
 
     def compose(self) -> ComposeResult:
+        with Vertical(id="predict-box"):
+            yield Static(self._body(), id="predict-body")
+
+    def _body(self) -> Group:
         parts = [Text("Predict, then watch", style="bold underline"), Text(self.question.prompt)]
         parts += [Text(f"  {c.key.lower()})  {c.text}") for c in self.question.choices]
-        parts.append(Text(f"💡 {self.question.hint}", style="italic dim"))
-        parts.append(Text("Press a letter to predict; esc skips.", style="dim"))
-        with Vertical(id="predict-box"):
-            yield Static(Group(*parts))
+        if self.hint_shown:
+            parts.append(Text(f"💡 {self.question.hint}", style="italic"))
+            parts.append(Text("Press a letter to predict; esc skips.", style="dim"))
+        else:
+            parts.append(Text("Press a letter to predict; h for a hint; esc skips.", style="dim"))
+        return Group(*parts)
+
+    def action_hint(self) -> None:
+        """Show the hint (it points where to look; it never gives the answer)."""
+        self.hint_shown = True
+        self.query_one("#predict-body", Static).update(self._body())
 
     def action_choose(self, key: str) -> None:
         """Predict this choice."""

@@ -87,7 +87,7 @@ class QuizScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place the quiz's thread workers end: a question ready, an answer graded, or
         the run's failure in words."""
-        ended = outcome(event.worker)
+        ended = outcome(event)
         if ended is None or event.worker.name == "close":
             return
         if ended.failure is not None:

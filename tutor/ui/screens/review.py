@@ -115,7 +115,7 @@ class ReviewScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A question card's answer graded (or its run's failure, in words)."""
-        ended = outcome(event.worker)
+        ended = outcome(event)
         if ended is None or event.worker.name != "grade":
             return
         self.busy = False

@@ -44,8 +44,11 @@ class Panel(Static):
         super().__init__("", id=id)
         self.border_title = Text(title)  # a lesson's words, never read as markup
         self._draw = draw
+        self.drawn: RenderableType = ""
+        """What the panel drew last (to find a line in it)."""
 
     def watch_data(self, data: Any) -> None:
         """Draw the new data."""
         if self._draw is not None:
-            self.update(self._draw(data))
+            self.drawn = self._draw(data)
+            self.update(self.drawn)

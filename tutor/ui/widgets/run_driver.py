@@ -1,9 +1,10 @@
 """The run driver: one lesson's real run, moved by keys and autoplay, in thread workers.
 
 A screen composes a `RunDriver` (it draws nothing) and calls it down (`next`, `back`, `restart`,
-`go_to_step`, `autoplay`, `run_variant`); the driver answers up, through its reactive `frame` (what
-the panels draw) and its messages (a step reached, the end of autoplay, a variant's outcome). The
-lesson screen, the demo screen and later screens share it, each with its own keys.
+`go_to_step`, `autoplay`); the driver answers up, through its reactive `frame` (what the panels
+draw) and its messages (a step reached, the end of autoplay). A what-if is a driver of its own
+(`make_run`). The lesson screen, the demo screen and later screens share it, each with its own
+keys.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from ...content.models import Lesson
 from ...defaults import PACE_DEFAULT, PACE_MAX, PACE_MIN
 from ...player.lesson_run import LessonRun
 from ...player.navigator import LessonNavigator, Move, View
-from ...player.whatif import VariantOutcome, run_variant
 from ..workers import outcome
 from .frame import BEAT_WAIT, TIMER_WAIT, Frame
 
@@ -55,17 +55,6 @@ class RunDriver(Widget):
     class AutoplayEnded(Message):
         """Autoplay reached the end of the run and stopped."""
 
-    class VariantDone(Message):
-        """A variant ran to its end (`outcome`), or could not (`failure`)."""
-
-        def __init__(
-            self, name: str, result: VariantOutcome | None, failure: str | None = None
-        ) -> None:
-            super().__init__()
-            self.name = name
-            self.outcome = result
-            self.failure = failure
-
     def __init__(
         self,
         lesson: Lesson,
@@ -73,12 +62,16 @@ class RunDriver(Widget):
         pace: float = PACE_DEFAULT,
         resume_step: int = 0,
         variant: str | None = None,
+        make_run: Callable[[], LessonRun] | None = None,
     ) -> None:
         super().__init__()
         self.lesson = lesson
         self.variant = variant
         """Set when `lesson` is a variant with steps of its own (`player.whatif.variant_lesson`):
         the run is that variant's, and no progress is saved for it."""
+        self.make_run = make_run
+        """Makes each fresh run (a what-if played stop by stop); default: `LessonRun(lesson,
+        variant)`."""
         self.navigator = LessonNavigator(min(resume_step, len(lesson.steps)))
         self.pace = pace
         self.autoplaying = False
@@ -187,13 +180,6 @@ class RunDriver(Widget):
         self._restart_timer()
         self._sync()
 
-    def run_variant(self, name: str) -> None:
-        """Run one of the lesson's variants (or a built-in what-if) for real, in a thread."""
-        self.run_worker(
-            lambda: run_variant(self.lesson, name), name=f"variant:{name}", group="variant",
-            thread=True, exit_on_error=False,
-        )  # fmt: skip
-
     def shutdown(self) -> None:
         """Stop the real run now (quitting, or leaving the screen)."""
         self._stop_autoplay()
@@ -206,7 +192,8 @@ class RunDriver(Widget):
 
     # ------------------------------------------------------------------ threads
     def _start_in_thread(self) -> LessonRun:
-        lesson_run = LessonRun(self.lesson, self.variant)
+        make = self.make_run
+        lesson_run = make() if make is not None else LessonRun(self.lesson, self.variant)
         try:
             lesson_run.start()
         except BaseException:
@@ -249,13 +236,11 @@ class RunDriver(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's end is handled: its result, or its failure in words."""
         event.stop()
-        ended = outcome(event.worker)
+        ended = outcome(event)
         if ended is None:
             return
-        kind, _, name = event.worker.name.partition(":")
-        if kind == "variant":
-            self.post_message(self.VariantDone(name, ended.result, ended.failure))
-        elif ended.failure is not None:
+        kind = event.worker.name
+        if ended.failure is not None:
             self._failed(kind, ended.failure)
         elif kind == "start":
             self._ready(ended.result)
