@@ -148,21 +148,22 @@ class Run:
         stdin.run_started()
         self._stdin_taken = True
         options = {} if self.project is None else self.project.start()
-        app = build_app(
-            name=f"tutor-run-{self.recorder.run_number}",
-            broker_store=self.broker,
-            results=self.results,
-            hooks=self.recorder.task_tap,
-            result_backend=self.config.result_backend,
-            ignore_result=self.config.ignore_result,
-            default_queue=self.config.default_queue,
-            acks_late=self.config.acks_late,
-            reject_on_worker_lost=self.config.reject_on_worker_lost,
-            **options,
-        )
-        self.app = app
-        self.recorder.connect()
-        app.finalize(auto=True)
+        with compat.apps_settled():  # no other run's shared tasks join this app
+            app = build_app(
+                name=f"tutor-run-{self.recorder.run_number}",
+                broker_store=self.broker,
+                results=self.results,
+                hooks=self.recorder.task_tap,
+                result_backend=self.config.result_backend,
+                ignore_result=self.config.ignore_result,
+                default_queue=self.config.default_queue,
+                acks_late=self.config.acks_late,
+                reject_on_worker_lost=self.config.reject_on_worker_lost,
+                **options,
+            )
+            self.app = app
+            self.recorder.connect()
+            app.finalize(auto=True)
         self.siblings.enter()
         adopt = partial(take_over, self) if self.config.traced else None
         with nullcontext() if self.project is None else self.project.definitions(app):
