@@ -180,7 +180,7 @@ def resolve(entry: Private) -> Any:
 
 
 # ---------------------------------------------------------------------- celery: global app state
-_DEFINITIONS_LOCK = threading.Lock()
+APPS_LOCK = threading.Lock()  # held while Celery's live apps change (build, definitions)
 
 
 @contextmanager
@@ -189,7 +189,7 @@ def only_app_alive(app: Any) -> Iterator[None]:
     `shared_task` registers into every later app) added by the block are removed after it."""
     from celery import _state
 
-    with _DEFINITIONS_LOCK:
+    with APPS_LOCK:
         before = set(_state._on_app_finalizers)
         others = [other for other in list(_state._apps) if other is not app]
         for other in others:
@@ -201,14 +201,6 @@ def only_app_alive(app: Any) -> Iterator[None]:
                 _state._on_app_finalizers.discard(finalizer)
             for other in others:
                 _state._apps.add(other)
-
-
-@contextmanager
-def apps_settled() -> Iterator[None]:
-    """While the block runs, no other run's definitions run (`only_app_alive`): an app created
-    and finalized in the block takes none of their `shared_task` finalizers."""
-    with _DEFINITIONS_LOCK:
-        yield
 
 
 def forget_app(app: Any) -> None:

@@ -148,7 +148,7 @@ class Run:
         stdin.run_started()
         self._stdin_taken = True
         options = {} if self.project is None else self.project.start()
-        with compat.apps_settled():  # no other run's shared tasks join this app
+        with compat.APPS_LOCK:  # no other run's shared_task finalizers join this app
             app = build_app(
                 name=f"tutor-run-{self.recorder.run_number}",
                 broker_store=self.broker,
