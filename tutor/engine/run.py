@@ -91,6 +91,7 @@ class Run:
         self.conductor.describe_stall = self.guard.stalled
         self.ledger = self.recorder.ledger
         self.broker = BrokerStore(self.recorder.broker_tap)
+        self.conductor.delivery.on_grant = self.broker.wake  # a granted message: take it now
         self.results = ResultStore()
         self.workers: list[InThreadWorker] = []
         self.beats: list[RunBeat] = []
