@@ -84,7 +84,8 @@ class BrokerStore:
         self._changes = 0
 
     def wake(self) -> None:
-        """Something a waiting worker may take appeared (a put, a grant): wake the workers."""
+        """Wake the waiting workers: something they may take appeared (a put, a grant), or they
+        are to look at their stop flag (the run closes)."""
         with self._changed:
             self._changes += 1
             self._changed.notify_all()
@@ -93,11 +94,13 @@ class BrokerStore:
         """How many wake-ups so far (read before looking at the queues, see `wait`)."""
         return self._changes
 
-    def wait(self, seen: int, timeout: float) -> None:
-        """Wait up to `timeout` s unless a wake-up came after `changes()` returned `seen`."""
+    def wait(self, seen: int, timeout: float) -> bool:
+        """Wait up to `timeout` s unless a wake-up came after `changes()` returned `seen`;
+        True when one came."""
         with self._changed:
             if self._changes == seen:
                 self._changed.wait(timeout)
+            return self._changes != seen
 
     def queue(self, name: str) -> RunQueue:
         """The queue called `name`, created on first use."""
@@ -230,16 +233,16 @@ class RunTransport(memory.Transport):
         when given a timeout (so a worker stops promptly). Meanwhile it waits on its store,
         which a put or a grant wakes at once (kombu's loop would sleep its polling interval)."""
         cap = float("inf") if timeout is None else min(timeout, DRAIN_CAP_SECONDS)
-        deadline = time.monotonic() + cap
+        deadline, woken = time.monotonic() + cap, False
         while True:
             seen = self.store.changes()
             try:
                 return super().drain_events(connection, timeout=0, **kwargs)
             except TimeoutError:  # socket.timeout: nothing to take now
                 left = deadline - time.monotonic()
-                if left <= 0:
+                if left <= 0 or woken:  # woken for nothing: back to the loop (a stop?)
                     raise
-                self.store.wait(seen, min(left, RECHECK_SECONDS))
+                woken = self.store.wait(seen, min(left, RECHECK_SECONDS))
 
 
 def forget_pools(store: BrokerStore) -> None:

@@ -217,7 +217,11 @@ class Run:
         for beat in self.beats:
             beat.stop()
         for worker in self.workers:
-            worker.stop(join=worker.thread_ident not in stuck)
+            worker.stop(join=False)
+        self.broker.wake()  # a worker waiting on its queues sees its stop now, not in 50 ms
+        for worker in self.workers:
+            if worker.thread_ident not in stuck:
+                worker.join()
         if self.caller.thread_ident not in stuck:
             self.caller.join(CALLER_JOIN_TIMEOUT)
         self.recorder.disconnect()
