@@ -6,13 +6,14 @@ learner waits for); everything else is parsed by the click group in `tutor.comma
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .launch import Streams, first_screen
 
-__all__ = ["main"]
+__all__ = ["command", "main"]
 
 
 def main(
@@ -34,5 +35,18 @@ def main(
     return run_cli(args, where)
 
 
+def command() -> NoReturn:
+    """The installed `tutor` command (and `python -m tutor`): `main()`, its status the exit status.
+
+    Once `main()` has returned, nothing the process made needs collecting any more: the garbage
+    collector is switched off for the exit, which then skips sweeping a heap full of Celery,
+    kombu and Textual objects (about 0.2 s between the last screen and the shell prompt on
+    quit). Exit handlers still run and files are still flushed and closed."""
+    status = main()
+    gc.disable()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    command()
