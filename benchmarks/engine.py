@@ -126,9 +126,9 @@ def delay_to_received(repeats: int) -> Result:
         value,
         _median(baseline),
         "Celery defaults",
-        "≤ 15 ms",
+        "≤ 1 ms",
         "ms",
-        value <= 15,
+        value <= 1,
     )
 
 
@@ -160,9 +160,9 @@ def run_cycle(repeats: int) -> Result:
         value,
         _median(baseline),
         "celery.contrib.testing start_worker",
-        "≤ 150 ms",
+        "≤ 40 ms",
         "ms",
-        value <= 150,
+        value <= 40,
     )
 
 

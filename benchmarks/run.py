@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.engine import Result, close_while_held, delay_to_received, many_runs, run_cycle
 from benchmarks.poll import answer_to_bar, answers_per_second
+from benchmarks.quit import quit_times
 from benchmarks.realbroker import all_results as real_broker
 from benchmarks.ui import keypress_to_row, launch_to_first_paint
 
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.CRITICAL)  # a baseline (start_worker) sends Celery's logs to stderr
     for label, bench in (
         ("launch in tmux", lambda: [r for r in [launch_to_first_paint(repeats)] if r]),
+        ("quit in tmux", lambda: quit_times(max(3, repeats // 2))),
         ("delay → received", lambda: [delay_to_received(max(2, repeats // 3))]),
         ("run cycle", lambda: [run_cycle(repeats * 2)]),
         ("close while held", lambda: [close_while_held(repeats * 2)]),

@@ -66,9 +66,9 @@ def launch_to_first_paint(repeats: int) -> Result | None:
         value,
         baseline,
         "a bare Textual app",
-        "ratio ≤ 1.25",
+        "ratio ≤ 1.10",
         "ms",
-        value / baseline <= 1.25,
+        value / baseline <= 1.10,
     )
 
 

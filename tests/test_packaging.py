@@ -72,4 +72,4 @@ def test_the_wheel_has_both_commands_and_the_new_lesson_templates(wheel: Path):
     assert {"tutor/templates/lesson.toml", "tutor/templates/quiz.toml"} <= names
     [entry_points] = [name for name in names if name.endswith("entry_points.txt")]
     scripts = archive.read(entry_points).decode()
-    assert "tutor = tutor.cli:main" in scripts and "celery-tutor = tutor.cli:main" in scripts
+    assert "tutor = tutor.cli:command" in scripts and "celery-tutor = tutor.cli:command" in scripts

@@ -180,7 +180,7 @@ def resolve(entry: Private) -> Any:
 
 
 # ---------------------------------------------------------------------- celery: global app state
-_DEFINITIONS_LOCK = threading.Lock()
+APPS_LOCK = threading.Lock()  # held while Celery's live apps change (build, definitions)
 
 
 @contextmanager
@@ -189,8 +189,8 @@ def only_app_alive(app: Any) -> Iterator[None]:
     `shared_task` registers into every later app) added by the block are removed after it."""
     from celery import _state
 
-    before = set(_state._on_app_finalizers)
-    with _DEFINITIONS_LOCK:
+    with APPS_LOCK:
+        before = set(_state._on_app_finalizers)
         others = [other for other in list(_state._apps) if other is not app]
         for other in others:
             _state._apps.discard(other)

@@ -10,6 +10,7 @@ may take a message, which is how the run holds a message visibly in its queue.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections import deque
 from queue import Empty
@@ -25,6 +26,9 @@ STORE_OPTION = "tutor_broker_store"
 
 DRAIN_CAP_SECONDS = 0.05
 """Longest a worker's drain waits before looking at its stop flag again (Celery uses 2 s)."""
+RECHECK_SECONDS = 0.01
+"""Longest a waiting worker goes without looking at its queues again, woken or not (a worker
+that was busy when a message was granted to its queue is free to take it at the next look)."""
 
 
 class BrokerListener(Protocol):
@@ -76,6 +80,27 @@ class BrokerStore:
         self.state = compat.broker_state()
         self.channels: weakref.WeakSet[RunChannel] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(threading.Lock())
+        self._changes = 0
+
+    def wake(self) -> None:
+        """Wake the waiting workers: something they may take appeared (a put, a grant), or they
+        are to look at their stop flag (the run closes)."""
+        with self._changed:
+            self._changes += 1
+            self._changed.notify_all()
+
+    def changes(self) -> int:
+        """How many wake-ups so far (read before looking at the queues, see `wait`)."""
+        return self._changes
+
+    def wait(self, seen: int, timeout: float) -> bool:
+        """Wait up to `timeout` s unless a wake-up came after `changes()` returned `seen`;
+        True when one came."""
+        with self._changed:
+            if self._changes == seen:
+                self._changed.wait(timeout)
+            return self._changes != seen
 
     def queue(self, name: str) -> RunQueue:
         """The queue called `name`, created on first use."""
@@ -143,6 +168,7 @@ class RunChannel(memory.Channel):
         run_queue = self.store.queue(queue)
         with run_queue.lock:
             run_queue.items.append(message)
+        self.store.wake()
 
     def _put_fanout(
         self, exchange: str, message: dict[str, Any], routing_key: str | None = None, **kwargs: Any
@@ -203,10 +229,20 @@ class RunTransport(memory.Transport):
         self.state = self.store.state
 
     def drain_events(self, connection: Any, timeout: Any = None, **kwargs: Any) -> Any:
-        """Drain, but never for longer than DRAIN_CAP_SECONDS, so a worker stops promptly."""
-        if timeout is not None:
-            timeout = min(timeout, DRAIN_CAP_SECONDS)
-        return super().drain_events(connection, timeout=timeout, **kwargs)
+        """Deliver the next message a worker may take, waiting for one at most DRAIN_CAP_SECONDS
+        when given a timeout (so a worker stops promptly). Meanwhile it waits on its store,
+        which a put or a grant wakes at once (kombu's loop would sleep its polling interval)."""
+        cap = float("inf") if timeout is None else min(timeout, DRAIN_CAP_SECONDS)
+        deadline, woken = time.monotonic() + cap, False
+        while True:
+            seen = self.store.changes()
+            try:
+                return super().drain_events(connection, timeout=0, **kwargs)
+            except TimeoutError:  # socket.timeout: nothing to take now
+                left = deadline - time.monotonic()
+                if left <= 0 or woken:  # woken for nothing: back to the loop (a stop?)
+                    raise
+                woken = self.store.wait(seen, min(left, RECHECK_SECONDS))
 
 
 def forget_pools(store: BrokerStore) -> None:

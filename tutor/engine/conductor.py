@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 
 from .clock import RunClock
+from .delivery import Delivery
 from .errors import EngineError, RunClosed, RunStalled
 from .reached import FINISHED_INFO, Reached, new_stop
 from .stages import Stage, Stop
@@ -36,8 +37,8 @@ class Conductor:
         self._seq = 0
         self._busy, self._held, self._wanting = set[int](), set[int](), set[int]()
         self._waiters, self._deadlines = dict[int, Callable[[], bool]](), dict[int, float]()
-        self._deliverable: dict[str, str] = {}
-        self._consumers: dict[str, dict[int, None]] = {}  # in the order the workers started
+        self.delivery = Delivery()
+        """Granted messages and the workers to take them (its `on_grant` wakes the broker)."""
         self._timed = 0
         self._handed_off, self._full = 0, set[int]()  # see hand_off, prefetch_full
         self._closing = False
@@ -101,29 +102,26 @@ class Conductor:
     def may_take(self, message_id: str) -> bool:
         """Whether the calling worker may take this granted message (no earlier worker is free)."""
         with self._cond:
-            if self._closing or self.clock.paused or message_id not in self._deliverable:
+            if self._closing or self.clock.paused:
                 return False
             unfree = {*self._held, *self._full, *self._waiters}
-            takers = self._consumers.get(self._deliverable[message_id], {})
-            first = next((t for t in takers if t not in unfree), None)
-            return first in (None, threading.get_ident())
+            return self.delivery.may_take(message_id, threading.get_ident(), unfree)
 
     def took(self, message_id: str) -> None:
         """A worker thread took the message: it is busy with it from now on."""
         with self._cond:
-            self._deliverable.pop(message_id, None)
+            self.delivery.taken(message_id)
             self._busy.add(threading.get_ident())
 
     def consume(self, queue: str, thread_ident: int) -> None:
         """Say that a worker thread consumes `queue`, so messages granted there will be taken."""
         with self._cond:
-            self._consumers.setdefault(queue, {})[thread_ident] = None
+            self.delivery.consume(queue, thread_ident)
 
     def stop_consuming(self, thread_ident: int) -> None:
         """A worker thread stopped: messages granted to its queues will wait there."""
         with self._cond:
-            for threads in self._consumers.values():
-                threads.pop(thread_ident, None)
+            self.delivery.stop_consuming(thread_ident)
             self._busy.discard(thread_ident)
             self._cond.notify_all()
 
@@ -297,7 +295,7 @@ class Conductor:
             self._held.discard(reached.thread_ident)
             self._busy.add(reached.thread_ident)
         if reached.message_id is not None and reached.queue is not None:
-            self._deliverable[reached.message_id] = reached.queue
+            self.delivery.grant(reached.message_id, reached.queue)
         self._cond.notify_all()
 
     def _unsettled(self) -> bool:
@@ -305,11 +303,7 @@ class Conductor:
             return True
         if any(ready() for ready in self._waiters.values()):
             return True
-        for queue in self._deliverable.values():
-            consumers = self._consumers.get(queue, {})
-            if any(thread not in self._held and thread not in self._full for thread in consumers):
-                return True
-        return False
+        return self.delivery.someone_will_take({*self._held, *self._full})
 
     def _stalled(self, timeout: float) -> RunStalled:
         busy = sorted(self._busy or self._deadlines, key=self._trace.thread_name)

@@ -14,12 +14,28 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from celery.concurrency.base import apply_target
+from celery.concurrency.solo import TaskPool as SoloTaskPool
 from celery.concurrency.thread import ApplyResult
 from celery.concurrency.thread import TaskPool as ThreadsTaskPool
 
 
+class RunSoloPool(SoloTaskPool):  # type: ignore[misc]
+    """Celery's solo pool, leaving `result.get()` allowed in the process.
+
+    Building a pool sets Celery's process-wide "a join would block" flag from the pool's
+    `task_join_will_block`; the run clears it once its workers are up (`allow_result_join`). With
+    two runs alive, a worker starting in one would set it again under the other's caller, whose
+    `get()` would raise "Never call result.get() within a task!". The tutor's pools keep it off.
+    """
+
+    task_join_will_block = False
+
+
 class RunThreadsPool(ThreadsTaskPool):  # type: ignore[misc]
-    """Celery's threads pool whose threads report to the run (named `<worker>-pool-N`)."""
+    """Celery's threads pool whose threads report to the run (named `<worker>-pool-N`); like
+    RunSoloPool it leaves `result.get()` allowed."""
+
+    task_join_will_block = False
 
     worker_name: ClassVar[str] = "worker"
     on_pool_thread: ClassVar[Callable[[str], None]]

@@ -91,6 +91,7 @@ class Run(Stepping):
         self.conductor.describe_stall = self.guard.stalled
         self.ledger = self.recorder.ledger
         self.broker = BrokerStore(self.recorder.broker_tap)
+        self.conductor.delivery.on_grant = self.broker.wake  # a granted message: take it now
         self.results = ResultStore()
         self.workers: list[InThreadWorker] = []
         self.beats: list[RunBeat] = []
@@ -148,21 +149,22 @@ class Run(Stepping):
         stdin.run_started()
         self._stdin_taken = True
         options = {} if self.project is None else self.project.start()
-        app = build_app(
-            name=f"tutor-run-{self.recorder.run_number}",
-            broker_store=self.broker,
-            results=self.results,
-            hooks=self.recorder.task_tap,
-            result_backend=self.config.result_backend,
-            ignore_result=self.config.ignore_result,
-            default_queue=self.config.default_queue,
-            acks_late=self.config.acks_late,
-            reject_on_worker_lost=self.config.reject_on_worker_lost,
-            **options,
-        )
-        self.app = app
-        self.recorder.connect()
-        app.finalize(auto=True)
+        with compat.APPS_LOCK:  # no other run's shared_task finalizers join this app
+            app = build_app(
+                name=f"tutor-run-{self.recorder.run_number}",
+                broker_store=self.broker,
+                results=self.results,
+                hooks=self.recorder.task_tap,
+                result_backend=self.config.result_backend,
+                ignore_result=self.config.ignore_result,
+                default_queue=self.config.default_queue,
+                acks_late=self.config.acks_late,
+                reject_on_worker_lost=self.config.reject_on_worker_lost,
+                **options,
+            )
+            self.app = app
+            self.recorder.connect()
+            app.finalize(auto=True)
         self.siblings.enter()
         adopt = partial(take_over, self) if self.config.traced else None
         with nullcontext() if self.project is None else self.project.definitions(app):
@@ -215,7 +217,11 @@ class Run(Stepping):
         for beat in self.beats:
             beat.stop()
         for worker in self.workers:
-            worker.stop(join=worker.thread_ident not in stuck)
+            worker.stop(join=False)
+        self.broker.wake()  # a worker waiting on its queues sees its stop now, not in 50 ms
+        for worker in self.workers:
+            if worker.thread_ident not in stuck:
+                worker.join()
         if self.caller.thread_ident not in stuck:
             self.caller.join(CALLER_JOIN_TIMEOUT)
         self.recorder.disconnect()

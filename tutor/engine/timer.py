@@ -78,6 +78,13 @@ class RunTimer(timer2.Timer):  # type: ignore[misc]
             self.join(wait)
         compat.timer_ended(self)
 
+    def cancel(self, tref: Any) -> None:
+        """Cancel an entry of this timer's. A closing Celery consumer cancels the entries of every
+        scheduled request in the process (Celery keeps them in one process-wide set): another
+        run's countdown, waiting in that run's own timer, is not this timer's to cancel."""
+        if any(scheduled.entry is tref for scheduled in self.queue):
+            super().cancel(tref)
+
     def call_at(
         self,
         eta: float,

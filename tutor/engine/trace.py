@@ -46,6 +46,9 @@ class Trace:
         self._lock = threading.Lock()
         self._start = self.clock()
         self._names: dict[int, str] = dict(thread_names or {})
+        self._threads: dict[int, threading.Thread] = {}
+        """The thread each named ident was when named: an ident is reused once its thread ends,
+        and a new thread of another run alive at the same time must not pass for this run's."""
         self.paused_before: Callable[[float], float] | None = None
         """How long the run had stood still before a time (set by the run's clock)."""
 
@@ -56,21 +59,32 @@ class Trace:
 
     def name_thread(self, ident: int, name: str) -> None:
         """Give a thread the name events will show for it."""
+        thread = next((t for t in threading.enumerate() if t.ident == ident), None)
         with self._lock:
             self._names[ident] = name
+            if thread is not None:
+                self._threads[ident] = thread
+
+    def _known(self, ident: int) -> str | None:
+        """(Lock held.) The name given to `ident`, unless that was another thread's ident."""
+        thread = self._threads.get(ident)
+        current = ident == threading.get_ident()
+        if thread is not None and current and thread is not threading.current_thread():
+            return None
+        return self._names.get(ident)
 
     def thread_name(self, ident: int | None = None) -> str:
         """The name shown for a thread (the current one by default)."""
         if ident is None:
             ident = threading.get_ident()
         with self._lock:
-            known = self._names.get(ident)
+            known = self._known(ident)
         return known or threading.current_thread().name
 
     def owns_current_thread(self) -> bool:
         """True when the calling thread belongs to this run."""
         with self._lock:
-            return threading.get_ident() in self._names
+            return self._known(threading.get_ident()) is not None
 
     def now(self) -> float:
         """Seconds since the run started."""

@@ -96,6 +96,10 @@ class InThreadWorker:
             if join:
                 self._thread.join(STOP_TIMEOUT)
 
+    def join(self) -> None:
+        """Wait for the stopped worker's thread to end."""
+        self._thread.join(STOP_TIMEOUT)
+
     def lose(self) -> None:
         """Stop the worker while its thread may be held inside a task, without waiting for that
         thread, and drop its broker connection (as when a worker's process dies): the broker

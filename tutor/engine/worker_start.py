@@ -10,7 +10,7 @@ from . import stdin
 from .app import RunApp
 from .config import WorkerSpec
 from .explain import explain_exception
-from .pool import RunThreadsPool
+from .pool import RunSoloPool, RunThreadsPool
 from .timer import RunTimer
 from .worker import InThreadWorker
 
@@ -62,7 +62,7 @@ def build_worker(app: RunApp, spec: WorkerSpec, recorder: RunRecorder) -> InThre
         timer_cls=timer_cls,
         on_thread_start=on_thread_start,
         on_thread_exit=on_thread_exit,
-        pool=pool_cls if spec.pool == "threads" else spec.pool,
+        pool={"threads": pool_cls, "solo": RunSoloPool}.get(spec.pool, spec.pool),
         concurrency=spec.concurrency,
         prefetch_multiplier=spec.prefetch_multiplier,
     )

@@ -9,19 +9,23 @@ its choices; every ordering question's stages happen; every variant runs to its 
 
 from __future__ import annotations
 
-import _string  # the field-name splitter str.format itself uses
-import string
+import os
+import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..content.models import Lesson, OrderQuestion, PredictQuestion, Quiz
-from .context import UNDEFINED, main_task
+from ..defaults import BROKER_ENV
+from .context import main_task
 from .lesson_run import LessonMismatch, LessonRun, StepResult
+from .placeholders import PARSER, PlaceholderProblem, resolve
 
-_PARSER = string.Formatter()
+REPLAYS_AT_ONCE = 4  # replays `tutor check` plays at once on the in-memory broker
+_DJANGO = threading.Lock()  # Django's settings are the process's: one Django replay at a time
 
 
 def _count(number: int, noun: str) -> str:
@@ -43,55 +47,6 @@ class LessonCheck:
         return not self.problems
 
 
-class PlaceholderProblem(ValueError):
-    """A placeholder that names nothing, has no value yet, or whose format spec does not fit."""
-
-
-def _field_value(name: str, context: Mapping[str, Any], allow_undefined: bool) -> Any:
-    """The value a field name reaches, walking it part by part: past a value the run has not
-    produced yet (or a missing list or mapping entry, when `allow_undefined`), UNDEFINED."""
-    first, rest = _string.formatter_field_name_split(name)
-    try:
-        value = context[first]
-    except KeyError:
-        raise PlaceholderProblem(f"{{{name}}} names nothing the run produces") from None
-    for is_attribute, key in rest:
-        if value is UNDEFINED:
-            return UNDEFINED
-        try:
-            value = getattr(value, key) if is_attribute else value[key]
-        except (LookupError, TypeError) as exc:  # a list or mapping without that entry (yet)
-            if not allow_undefined:
-                raise PlaceholderProblem(f"{{{name}}} has no value at this step ({exc})") from None
-            return UNDEFINED
-        except AttributeError as exc:
-            raise PlaceholderProblem(f"{{{name}}} names nothing the run produces ({exc})") from None
-    return value
-
-
-def resolve(template: str, context: Mapping[str, Any], *, allow_undefined: bool = False) -> str:
-    """Fill `template` strictly: any placeholder that cannot be filled is a PlaceholderProblem."""
-    parts: list[str] = []
-    for literal, name, spec, conversion in _PARSER.parse(template):
-        parts.append(literal)
-        if name is None:
-            continue
-        value = _field_value(name, context, allow_undefined)
-        if value is UNDEFINED:
-            if allow_undefined:
-                parts.append(str(UNDEFINED))
-                continue
-            raise PlaceholderProblem(f"{{{name}}} has no value yet at this step")
-        try:
-            value = _PARSER.convert_field(value, conversion)
-            parts.append(_PARSER.format_field(value, spec or ""))
-        except (ValueError, TypeError) as exc:
-            raise PlaceholderProblem(
-                f"{{{name}:{spec}}}: the format spec does not fit the value {value!r} ({exc})"
-            ) from None
-    return "".join(parts)
-
-
 def _check_steps(results: list[StepResult], where: str, problems: list[str]) -> int:
     count = 0
     for result in results:
@@ -103,7 +58,7 @@ def _check_steps(results: list[StepResult], where: str, problems: list[str]) -> 
             )
         for column in ("action", "evaluation", "result"):
             template = getattr(step, column)
-            count += sum(1 for _, name, _, _ in _PARSER.parse(template) if name is not None)
+            count += sum(1 for _, name, _, _ in PARSER.parse(template) if name is not None)
             try:
                 resolve(template, result.context)
             except PlaceholderProblem as exc:
@@ -184,62 +139,92 @@ def _play(lesson_run: LessonRun, where: str, problems: list[str]) -> list[StepRe
     return results
 
 
-def _check_variants(
-    lesson: Lesson, lesson_file: str, report: LessonCheck, runs: dict[str, LessonRun]
+@dataclass
+class _Replay:
+    """One replay of a lesson (or one of its variants), checked on its own: its closed lesson run
+    (None for a variant without steps), the steps reached, the placeholders filled, its problems."""
+
+    played: LessonRun | None = None
+    steps: int = 0
+    placeholders: int = 0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _replay(lesson: Lesson, variant: str | None, lesson_file: str) -> _Replay:
+    """Replay the lesson (variant None) or one variant to its end and check its steps."""
+    replay = _Replay()
+    where, prefix = f"{lesson_file}: ", f"{lesson_file}: "
+    if variant is not None:
+        where, prefix = (
+            f"{lesson_file}: variants.{variant}: ",
+            f"{lesson_file}: variants.{variant}.",
+        )
+    setup = lesson.variants[variant].run if variant is not None else None
+    django = lesson.run.django or (setup is not None and setup.django)
+    with _DJANGO if django else nullcontext():
+        started = time.perf_counter()
+        _replay_into(replay, lesson, variant, where, prefix)
+        replay.seconds = time.perf_counter() - started
+    return replay
+
+
+def _replay_into(
+    replay: _Replay, lesson: Lesson, variant: str | None, where: str, prefix: str
 ) -> None:
-    """Each variant runs to its end; one with steps is replayed and checked like a lesson (its
-    lesson runs, closed, are kept in `runs` for the predictions about them)."""
     from .whatif import has_steps, run_variant, variant_lesson_run
 
-    problems = report.problems
-    steps = placeholders = 0
-    for name in lesson.variants:
-        where = f"{lesson_file}: variants.{name}: "
-        if not has_steps(lesson, name):
-            try:
-                run_variant(lesson, name)
-            except Exception as exc:
-                problems.append(f"{where}the variant did not run: {exc}")
-            continue
-        with variant_lesson_run(lesson, name) as played:
+    problems = replay.problems
+    if variant is not None and not has_steps(lesson, variant):
+        try:
+            run_variant(lesson, variant)
+        except Exception as exc:
+            problems.append(f"{where}the variant did not run: {exc}")
+    else:
+        played = LessonRun(lesson) if variant is None else variant_lesson_run(lesson, variant)
+        with played:
             results = _play(played, where, problems)
         if results:
-            runs[name] = played
-            steps += len(results)
-            placeholders += _check_steps(results, f"{lesson_file}: variants.{name}.", problems)
-            _check_tracker(played.lesson, results, f"{lesson_file}: variants.{name}.", problems)
-    if lesson.variants:
-        report.checked.append(f"{_count(len(lesson.variants), 'variant')} run")
+            replay.played, replay.steps = played, len(results)
+            replay.placeholders = _check_steps(results, prefix, problems)
+            _check_tracker(played.lesson, results, prefix, problems)
+
+
+def _lesson_report(
+    lesson: Lesson, quiz: Quiz | None, quiz_file: str, replays: list[_Replay]
+) -> LessonCheck:
+    """The lesson's report from its own replay and its variants' (in the lesson's order)."""
+    own, variants = replays[0], dict(zip(lesson.variants, replays[1:], strict=True))
+    report = LessonCheck(lesson.id, problems=list(own.problems))
+    if own.played is not None:
+        report.checked.append(f"{_count(own.steps, 'step')} reached")
+        report.checked.append(f"{_count(own.placeholders, 'placeholder')} filled")
+        if quiz is not None:
+            runs = {name: r.played for name, r in variants.items() if r.played is not None}
+            predictions, orders = _check_quiz(quiz, own.played, runs, quiz_file, report.problems)
+            report.checked.append(
+                f"{_count(predictions, 'prediction')}, {_count(orders, 'ordering')}"
+            )
+    if variants:
+        report.checked.append(f"{_count(len(variants), 'variant')} run")
+    steps = sum(r.steps for r in variants.values())
     if steps:
+        placeholders = sum(r.placeholders for r in variants.values())
         report.checked.append(
             f"{_count(steps, 'variant step')} reached, {_count(placeholders, 'placeholder')} filled"
         )
+    for replay in variants.values():
+        report.problems += replay.problems
+    report.seconds = sum(replay.seconds for replay in replays)
+    return report
 
 
 def check_lesson(
     lesson: Lesson, quiz: Quiz | None, lesson_file: str, quiz_file: str
 ) -> LessonCheck:
     """Replay one lesson (and its variants) against real Celery; report what does not hold."""
-    started = time.perf_counter()
-    report = LessonCheck(lesson.id)
-    problems = report.problems
-    with LessonRun(lesson) as lesson_run:
-        results = _play(lesson_run, f"{lesson_file}: ", problems)
-        if results:
-            placeholders = _check_steps(results, f"{lesson_file}: ", problems)
-            _check_tracker(lesson, results, f"{lesson_file}: ", problems)
-            report.checked.append(f"{_count(len(results), 'step')} reached")
-            report.checked.append(f"{_count(placeholders, 'placeholder')} filled")
-    variants = LessonCheck(lesson.id)
-    variant_runs: dict[str, LessonRun] = {}
-    _check_variants(lesson, lesson_file, variants, variant_runs)
-    if results and quiz is not None:
-        predictions, orders = _check_quiz(quiz, lesson_run, variant_runs, quiz_file, problems)
-        report.checked.append(f"{_count(predictions, 'prediction')}, {_count(orders, 'ordering')}")
-    report.checked += variants.checked
-    report.problems += variants.problems
-    report.seconds = time.perf_counter() - started
-    return report
+    replays = [_replay(lesson, name, lesson_file) for name in (None, *lesson.variants)]
+    return _lesson_report(lesson, quiz, quiz_file, replays)
 
 
 def lesson_files(root: Path, lesson_id: str) -> tuple[str, str]:
@@ -258,7 +243,8 @@ def check_course(
 
     The first entry, "course", says what loading found (a file that does not load, index and
     files that disagree, stray files); when the course does not load, it is the only entry.
-    `progress(done, total, lesson_id)` is called before each lesson is replayed.
+    `progress(done, total, lesson_id)` is called before waiting for each lesson's replays
+    (a few replays play at once, see REPLAYS_AT_ONCE).
     """
     from ..content.check import check_course as content_problems
     from ..content.errors import ContentError
@@ -271,10 +257,24 @@ def check_course(
         return [LessonCheck("course", ["every file loads"], files or exc.problems)]
     reports = [LessonCheck("course", ["every file loads", "index and files agree"], files)]
     chosen = lesson_ids or course.ids
-    for number, lesson_id in enumerate(chosen):
-        lesson = course.lesson(lesson_id)
-        if progress is not None:
-            progress(number, len(chosen), lesson_id)
-        lesson_file, quiz_file = lesson_files(root, lesson_id)
-        reports.append(check_lesson(lesson, course.quiz(lesson_id), lesson_file, quiz_file))
+    # every replay (a lesson's own run, each variant's) is an isolated run: a few play at once
+    # (one at a time on a real broker, where each run boots worker processes), started in course
+    # order; the reports are put together in course order, as one by one would
+    at_once = 1 if os.environ.get(BROKER_ENV) else REPLAYS_AT_ONCE
+    pool = ThreadPoolExecutor(at_once, thread_name_prefix="tutor-check")
+    try:
+        pending = []
+        for lesson_id in chosen:
+            lesson = course.lesson(lesson_id)
+            lesson_file, quiz_file = lesson_files(root, lesson_id)
+            names = (None, *lesson.variants)
+            futures = [pool.submit(_replay, lesson, name, lesson_file) for name in names]
+            pending.append((lesson, quiz_file, futures))
+        for number, (lesson, quiz_file, futures) in enumerate(pending):
+            if progress is not None:
+                progress(number, len(chosen), lesson.id)
+            replays = [future.result() for future in futures]
+            reports.append(_lesson_report(lesson, course.quiz(lesson.id), quiz_file, replays))
+    finally:  # Ctrl-C or a crash: what has not started never starts
+        pool.shutdown(wait=False, cancel_futures=True)
     return reports

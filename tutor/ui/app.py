@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Sequence
@@ -103,7 +104,12 @@ class TutorApp(ModesMixin, App[None]):
             self.call_after_refresh(self._load_course)
 
     def _load_course(self) -> None:
+        """After the first paint: collect garbage again (`tutor.cli.command` started without;
+        what startup made lives on: frozen, never examined), then read the course."""
         from ..content.loader import load_course
+
+        gc.freeze()
+        gc.enable()
 
         self.run_worker(load_course, name="course", thread=True, exit_on_error=False)
 
