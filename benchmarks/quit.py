@@ -32,26 +32,24 @@ STATES: list[tuple[str, list[str], list[tuple[str | None, str | None]]]] = [
     (
         "a prediction open",
         ["run", "delay"],
-        [(None, READY), ("Right", "[step 1/5]"), ("Right", "Predict, then watch")],
+        [(None, READY), ("Right", "Step 1/5"), ("Right", "Predict, then watch")],
     ),
     (
         "held inside a task",
         ["run", "delay"],
         [
             (None, READY),
-            ("Right", "[step 1/5]"),
+            ("Right", "Step 1/5"),
             ("Right", "Predict, then watch"),
-            ("b", "You said"),
-            ("Enter", "[step 2/5]"),
+            ("b", "you said"),
             ("Right", "Predict, then watch"),
-            ("a", "You said"),
-            ("Enter", "[step 3/5]"),
+            ("a", "you said"),
         ],
     ),
-    ("autoplay", ["run", "delay"], [(None, READY), ("Right", "[step 1/5]"), ("a", None)]),
-    ("quiz", ["run", "delay"], [(None, READY), ("Right", "[step 1/5]"), ("k", "Question 1 of")]),
+    ("autoplay", ["run", "delay"], [(None, READY), ("Right", "Step 1/5"), ("a", None)]),
+    ("quiz", ["run", "delay"], [(None, READY), ("Right", "Step 1/5"), ("k", "Question 1 of")]),
     ("demo", ["demo"], [(None, READY), ("Right", None)]),
-    ("a what-if running", ["run", "periodic"], [(None, READY), ("Right", "[step 1/"), ("1", None)]),
+    ("a what-if running", ["run", "periodic"], [(None, READY), ("Right", "Step 1/"), ("1", None)]),
 ]
 
 
