@@ -10,6 +10,7 @@ from celery.backends.base import DisabledBackend
 from celery.worker import state as worker_state
 
 from .app import iter_task_names
+from .beat_view import timer_views
 from .broker import BrokerStore
 from .caller import Caller
 from .conductor import Conductor
@@ -23,7 +24,6 @@ from .snapshot import (
     BackendView,
     MessageView,
     Snapshot,
-    TimerEntryView,
     WorkerView,
     call_view,
     decode_meta,
@@ -106,27 +106,10 @@ class SnapshotReader:
             events=self._trace.events(),
             pauses=self._conductor.clock.pauses(),
             task_names=tuple(iter_task_names(app)),
-            timer=self._timer(ledger),
+            timer=timer_views(ledger, self._conductor.clock.now()),
             app_settings=self.app_settings,
             beat=tuple(view for beat in self._beats for view in beat.entries()),
         )
-
-    def _timer(self, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:
-        now = self._conductor.clock.now()
-        entries = []
-        for task_id, eta in ledger.in_timer.items():
-            record = ledger.task(task_id)
-            due = None if record is None else record.timer_due
-            entries.append(
-                TimerEntryView(
-                    task_id=task_id,
-                    task_name="" if record is None else record.name,
-                    worker="" if record is None else record.timer_worker or "",
-                    eta=(record.eta if record is not None else None) or eta,
-                    seconds_left=0.0 if due is None else round(max(0.0, due - now), 3),
-                )
-            )
-        return tuple(sorted(entries, key=lambda entry: entry.seconds_left))
 
     def _task_state(self, app: Any, key: str, direct: bool) -> str:
         if direct:

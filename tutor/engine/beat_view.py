@@ -4,7 +4,10 @@ entry of the run's celery beat services, as Celery keeps it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ledger import LedgerSnapshot
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,21 @@ class TimerEntryView:
     """The message's ETA as Celery wrote it (ISO text)."""
     seconds_left: float
     """Run time left until it falls due (the learner's pauses do not count); 0 when due."""
+
+
+def timer_views(ledger: LedgerSnapshot, now: float) -> tuple[TimerEntryView, ...]:
+    """Every task waiting in a worker's timer (`now` on the run's clock), soonest first."""
+    entries = []
+    for task_id, eta in ledger.in_timer.items():
+        record = ledger.task(task_id)
+        due = None if record is None else record.timer_due
+        entries.append(
+            TimerEntryView(
+                task_id=task_id,
+                task_name="" if record is None else record.name,
+                worker="" if record is None else record.timer_worker or "",
+                eta=(record.eta if record is not None else None) or eta,
+                seconds_left=0.0 if due is None else round(max(0.0, due - now), 3),
+            )
+        )
+    return tuple(sorted(entries, key=lambda entry: entry.seconds_left))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..app import iter_task_names
+from ..beat_view import timer_views
 from ..ledger import LedgerSnapshot
 from ..snapshot import (
     NOT_CONFIGURED,
     BackendView,
     MessageView,
     Snapshot,
-    TimerEntryView,
     WorkerView,
     call_view,
     task_view,
@@ -72,28 +72,9 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
         events=run.trace.events(),
         pauses=run.conductor.clock.pauses(),
         task_names=tuple(iter_task_names(run.app)),
-        timer=timer_view(run, ledger),
+        timer=timer_views(ledger, run.conductor.clock.now()),
         broker=reading.broker_view(client, run.url, queue_names, metas),
     )
-
-
-def timer_view(run: RealRun, ledger: LedgerSnapshot) -> tuple[TimerEntryView, ...]:
-    """The messages a worker process took and holds in its timer until due, soonest first."""
-    now = run.conductor.clock.now()
-    entries = []
-    for task_id, eta in ledger.in_timer.items():
-        record = ledger.task(task_id)
-        due = None if record is None else record.timer_due
-        entries.append(
-            TimerEntryView(
-                task_id=task_id,
-                task_name="" if record is None else record.name,
-                worker="" if record is None else record.timer_worker or "",
-                eta=eta,
-                seconds_left=0.0 if due is None else round(max(0.0, due - now), 3),
-            )
-        )
-    return tuple(sorted(entries, key=lambda entry: entry.seconds_left))
 
 
 def worker_view(worker: WorkerProcess, ledger: LedgerSnapshot) -> WorkerView:
