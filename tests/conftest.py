@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +25,7 @@ os.environ.pop("NO_COLOR", None)
 os.environ["TUTOR_DATA_DIR"] = tempfile.mkdtemp(
     prefix=f"tutor-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
 )
+atexit.register(shutil.rmtree, os.environ["TUTOR_DATA_DIR"], ignore_errors=True)
 
 ADD_SAMPLE = """from celery import shared_task
 
