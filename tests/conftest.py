@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import tempfile
@@ -25,7 +24,12 @@ os.environ.pop("NO_COLOR", None)
 os.environ["TUTOR_DATA_DIR"] = tempfile.mkdtemp(
     prefix=f"tutor-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
 )
-atexit.register(shutil.rmtree, os.environ["TUTOR_DATA_DIR"], ignore_errors=True)
+_PROGRESS_FOLDER = os.environ["TUTOR_DATA_DIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's progress folder goes when the session (or the xdist worker) ends."""
+    shutil.rmtree(_PROGRESS_FOLDER, ignore_errors=True)
 
 ADD_SAMPLE = """from celery import shared_task
 
