@@ -14,7 +14,7 @@ from tests.engine.test_real_broker import _redis_server, alive, wait_gone
 from tutor.content.loader import load_course
 from tutor.defaults import BROKER_ENV
 from tutor.engine import Stage
-from tutor.player.lesson_run import LessonRun
+from tutor.player.lesson_run import LessonRun, run_config
 from tutor.player.whatif import variant_lesson_run
 
 pytest.importorskip("redis", reason="the 'redis' package is not installed")
@@ -39,8 +39,14 @@ def on_redis(broker_url, monkeypatch):
     return broker_url
 
 
-def test_the_lesson_is_marked_for_a_real_broker():
+def test_the_lesson_is_marked_for_a_real_broker_with_a_short_visibility_timeout():
+    from tutor.engine.realbroker.setup import transport_options
+
     assert LESSON.real_broker
+    for variant in ("acks-late", "acks-late-only"):
+        config = run_config(LESSON, variant)
+        assert config.acks_late and config.visibility_timeout == 2.0
+        assert transport_options(config)["visibility_timeout"] == 2.0
 
 
 def test_on_redis_a_killed_worker_takes_the_early_acknowledged_task_with_it(on_redis):
