@@ -135,3 +135,14 @@ def test_a_question_naming_a_step_the_lesson_lacks_is_refused(course_copy):
         "quizzes/delay.toml: questions[2].before_step: step 9 does not exist "
         "(the lesson has 5 steps)"
     )
+
+
+def test_a_visibility_timeout_out_of_range_is_refused():
+    from pydantic import ValidationError
+
+    from tutor.content.run_setup import RunSetup
+
+    assert RunSetup(acks_late=True, visibility_timeout=2).visibility_timeout == 2.0
+    for bad in (0, -1, 11):
+        with pytest.raises(ValidationError, match="visibility_timeout"):
+            RunSetup(visibility_timeout=bad)

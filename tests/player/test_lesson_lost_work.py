@@ -48,21 +48,31 @@ def test_an_early_acknowledged_task_is_lost_with_its_worker(played):
 def test_with_acks_late_the_message_comes_back_and_the_body_runs_twice():
     with variant_lesson_run(LESSON, "acks-late") as lesson_run:
         results = lesson_run.play_all()
-    first, second, back, again, returned, end = results
-    assert second.evaluation == "The body returned invoice for order 7 sent (body run 1)"
+        stops = list(lesson_run.stops)
+    first, stored, back, again, returned, end = results
+    assert stored.snapshot.stop.thread == "worker-1"
+    assert stored.action.startswith("worker-1 runs the whole body and stores its outcome")
+    assert stored.evaluation == (
+        "The body returned invoice for order 7 sent; the backend holds SUCCESS"
+    )
     assert back.snapshot.stop.thread == "broker" and "redelivered" in back.evaluation
+    assert back.result == "Queue depth 1; yet the backend already says SUCCESS from worker-1's run"
     [message] = back.snapshot.queues["celery"]
     assert message.redelivered and message.id == first.snapshot.task.id
     assert again.snapshot.stop.thread == "worker-2"
-    assert returned.result == "Returns invoice for order 7 sent (body run 2)"
+    assert returned.action == "worker-2 runs the body to its end"
+    assert returned.result == "Returns invoice for order 7 sent"
+    bodies = [s.stop.thread for s in stops if s.stage is Stage.RETURNED]
+    assert bodies == ["worker-1", "worker-2"]  # the body ran twice, once in each worker
     assert end.snapshot.task.state == "SUCCESS"
+    assert end.result.startswith("The caller's get() had returned invoice for order 7 sent")
 
 
 def test_acks_late_alone_already_redelivers_on_the_memory_broker():
     with LessonRun(LESSON, "acks-late-only") as lesson_run:
         final = lesson_run.finish()
     assert final.task.state == "SUCCESS"
-    assert final.task.return_value == "invoice for order 7 sent (body run 2)"
+    assert final.task.return_value == "invoice for order 7 sent"
     assert final.task.executed_by == "worker-2"
 
 
@@ -70,4 +80,4 @@ def test_the_quiz_is_graded_by_what_the_run_showed():
     answers = real_answers(LESSON, COURSE.quiz("lost-work"))
     assert answers[0][0].startswith("A (0")
     assert answers[1][0].startswith("B (STARTED")
-    assert answers[2][0].startswith("B (invoice for order 7 sent (body run 2)")
+    assert answers[2][0].startswith("C (worker-2")

@@ -53,6 +53,10 @@ class RunSetup(_Strict):
     """With acks_late: a message whose worker was lost goes back to its queue."""
     stop_worker: StopWorker | None = None
     """Stop that worker when the run reaches the stage in it (what a lost worker does)."""
+    visibility_timeout: float | None = Field(default=None, gt=0, le=10)
+    """Real broker only: seconds a lost worker's unacknowledged message stays in Redis before
+    another worker gets it (none: 2 s with acks_late; Redis's own default is an hour). The
+    in-memory broker gives it back as the lost worker's connection closes."""
     traced_file: NonEmpty | None = None
     """The developer's file the sample is (written by `tutor trace`): all of it runs as
     definitions, its `if __name__ == "__main__":` block holds the calls, the Celery app it creates

@@ -142,6 +142,7 @@ def run_config_for(
         stop_worker=None
         if setup.stop_worker is None
         else (setup.stop_worker.name, setup.stop_worker.at.value),
+        visibility_timeout=setup.visibility_timeout,
         traced=traced is not None,
         search_path=None if traced is None else str(traced.resolve().parent),
         module="tasks" if traced is None else traced.stem,
