@@ -31,6 +31,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """The session's progress folder goes when the session (or the xdist worker) ends."""
     shutil.rmtree(_PROGRESS_FOLDER, ignore_errors=True)
 
+
 ADD_SAMPLE = """from celery import shared_task
 
 @shared_task
