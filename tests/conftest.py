@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.traced import listening_socket
 from tutor.engine import Run, RunConfig
 
 # Textual reads NO_COLOR when an app is created: a learner's NO_COLOR=1 would turn every snapshot
@@ -66,3 +68,11 @@ def thread_baseline() -> Iterator[set[int]]:
 def live_threads_beyond(baseline: set[int]) -> list[str]:
     """Names of threads alive now that were not alive at the baseline."""
     return [t.name for t in threading.enumerate() if t.ident not in baseline and t.is_alive()]
+
+
+@pytest.fixture
+def listening() -> Iterator[socket.socket]:
+    """A socket listening on a free local port, closed after the test (see tests/traced.py)."""
+    server = listening_socket()
+    yield server
+    server.close()

@@ -3,55 +3,22 @@
 from __future__ import annotations
 
 import io
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.traced import TASKS_MODULE, anybody_connected
 from tutor.cli import main
 from tutor.content.errors import CONTENT_ENV
 
-MUL = """from celery import Celery, chain
-
-app = Celery("proj", broker="redis://127.0.0.1:{port}/0", backend="redis://127.0.0.1:{port}/1")
-
-
-@app.task
-def mul(x, y):
-    return x * y
-
-
-@app.task
-def add(x, y):
-    return x + y
-"""
+MUL = TASKS_MODULE
 
 
 def tutor(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def listening():
-    """A socket listening on a free local port, to tell whether anything connected to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    yield server
-    server.close()
-
-
-def connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except TimeoutError:
-        return False
-    connection.close()
-    return True
 
 
 @pytest.fixture
@@ -75,7 +42,7 @@ def test_plain_shows_their_task_return_42_and_success_without_touching_their_bro
     assert f"broker_url redis://127.0.0.1:{port}/0" in out  # named as replaced, never contacted
     assert "replaced, never contacted" in out
     assert "Your app's settings: replaced by the tutor's in-memory broker" in out  # the hood
-    assert not connected(listening)
+    assert not anybody_connected(listening)
 
 
 def test_a_chain_of_their_tasks_draws_the_canvas_graph(tasks_py, listening):
@@ -85,7 +52,7 @@ def test_a_chain_of_their_tasks_draws_the_canvas_graph(tasks_py, listening):
     graph = out.split("Canvas graph at the end")[1]
     assert "✓ succeeded mul(6, 7)" in graph and "returned 42" in graph
     assert "✓ succeeded add(8)" in graph and "ran with [42, 8], returned 50" in graph
-    assert not connected(listening)
+    assert not anybody_connected(listening)
 
 
 def test_without_call_the_main_block_is_played_and_narrated(tmp_path, monkeypatch):
@@ -130,7 +97,7 @@ def test_export_writes_a_lesson_and_quiz_that_tutor_check_accepts(tasks_py, list
     code, out, err = tutor("run", str(lesson), "--plain")
     assert code == 0, err
     assert "Returned 42" in out
-    assert not connected(listening)
+    assert not anybody_connected(listening)
 
 
 @pytest.mark.parametrize(

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.traced import anybody_connected
 from tutor.engine import Run, RunConfig, SampleError, Stage
-
-
-@pytest.fixture
-def listening() -> Iterator[socket.socket]:
-    """A socket listening on a free local port: a connection to it would wait in its backlog."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    yield server
-    server.close()
-
-
-def nobody_connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except TimeoutError:
-        return True
-    connection.close()
-    return False
 
 
 def traced(start_run, folder: Path, code: str, name: str = "tasks") -> Run:
@@ -84,7 +63,7 @@ if __name__ == "__main__":
     assert run.app is not None and run.app.conf.task_acks_late is True
     defined = final if final.stage is Stage.DEFINED else run.snapshots[0]
     assert "kept from their file: task_routes" in defined.stop.detail
-    assert nobody_connected(listening)
+    assert not anybody_connected(listening)
 
 
 def test_shared_tasks_and_an_app_in_a_sibling_module(start_run, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.traced import TASKS_MODULE
 from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
 from tutor.content.loader import load_course
 from tutor.engine import Stage
@@ -9,20 +10,7 @@ from tutor.player.trace_export import write_lesson
 from tutor.player.trace_lesson import trace_lesson, trace_quiz, trace_run
 from tutor.player.trace_source import read_source
 
-TASKS = """from celery import Celery, chain
-
-app = Celery("proj", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/1")
-
-
-@app.task
-def mul(x, y):
-    return x * y
-
-
-@app.task
-def add(x, y):
-    return x + y
-"""
+TASKS = TASKS_MODULE.format(port=1)  # a port nothing listens on: never contacted
 
 
 def traced_app(tmp_path, call: str):
