@@ -24,11 +24,13 @@ from .wire import WireMessage, decode_message
 STORE_OPTION = "tutor_broker_store"
 """The transport option that carries a run's BrokerStore to the transport."""
 
-DRAIN_CAP_SECONDS = 0.05
-"""Longest a worker's drain waits before looking at its stop flag again (Celery uses 2 s)."""
-RECHECK_SECONDS = 0.01
-"""Longest a waiting worker goes without looking at its queues again, woken or not (a worker
-that was busy when a message was granted to its queue is free to take it at the next look)."""
+DRAIN_CAP_SECONDS = 0.25
+"""Longest a worker's drain waits before going back through Celery's loop (Celery uses 2 s);
+whatever a worker must notice sooner wakes it (a put, a grant, an ack, a stop)."""
+RECHECK_SECONDS = 0.25
+"""Longest a waiting worker goes without looking at its queues again, woken or not: a safety
+net only; every change to who may take a message wakes the waiting workers (an idle lesson's
+workers then cost next to no CPU, where a 10 ms look cost each ~2% of a core)."""
 
 
 class BrokerListener(Protocol):
@@ -212,6 +214,7 @@ class RunChannel(memory.Channel):
         message = compat.delivered_message(self, delivery_tag)
         super().basic_ack(delivery_tag, multiple=multiple)
         self.store.listener.acked(delivery_tag, message)
+        self.store.wake()  # its worker may take more now: back through Celery's loop at once
 
     def close(self) -> None:
         self.store.channels.discard(self)

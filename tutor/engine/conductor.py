@@ -76,6 +76,7 @@ class Conductor:
             self._pending.append(reached)
             self._busy.discard(me)
             self._held.add(me)
+            self.delivery.wake_takers()  # a later worker may take what this one would have
             self._cond.notify_all()
             while not reached.granted and not self._closing:
                 self._cond.wait()
@@ -137,6 +138,7 @@ class Conductor:
             if full:  # it is idle
                 self._full.add(threading.get_ident())
                 self._busy.discard(threading.get_ident())
+                self.delivery.wake_takers()
                 self._cond.notify_all()
 
     def expect(self, count: int) -> None:
@@ -162,6 +164,7 @@ class Conductor:
             if deadline is not None:
                 self._deadlines[me] = deadline
             self._busy.discard(me)
+            self.delivery.wake_takers()
             self._cond.notify_all()
         try:
             yield
@@ -218,6 +221,7 @@ class Conductor:
         with self._cond:
             self._check()
             self.clock.resume()
+            self.delivery.wake_takers()  # a worker that looked while the run was paused
             current = self._current
             if current is not None:
                 if current.stop.stage is Stage.FINISHED:

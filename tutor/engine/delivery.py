@@ -27,6 +27,12 @@ class Delivery:
         if self.on_grant is not None:
             self.on_grant()
 
+    def wake_takers(self) -> None:
+        """Who may take a granted message changed (a worker parked, filled up or began waiting;
+        the run's clock resumed): wake the waiting workers to look again, if one waits."""
+        if self.deliverable and self.on_grant is not None:
+            self.on_grant()
+
     def taken(self, message_id: str) -> None:
         """A worker took the message."""
         self.deliverable.pop(message_id, None)

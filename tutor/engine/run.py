@@ -218,7 +218,7 @@ class Run(Stepping):
             beat.stop()
         for worker in self.workers:
             worker.stop(join=False)
-        self.broker.wake()  # a worker waiting on its queues sees its stop now, not in 50 ms
+        self.broker.wake()  # a worker waiting on its queues sees its stop now, not in 250 ms
         for worker in self.workers:
             if worker.thread_ident not in stuck:
                 worker.join()
@@ -250,6 +250,7 @@ class Run(Stepping):
                 self.trace.name_thread(me, "broker")  # it puts the unacknowledged messages back
                 try:
                     worker.lose()
+                    self.broker.wake()  # its drain ends now: the stop is seen at once
                 finally:
                     self.trace.name_thread(me, was)
                 if worker.thread_ident is not None:

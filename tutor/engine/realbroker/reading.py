@@ -7,7 +7,8 @@ Queue lists with LLEN and LRANGE (a message stays where it is), the `unacked` ha
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,12 +45,10 @@ def _envelope(raw: Any) -> dict[str, Any]:
     return decoded if isinstance(decoded, dict) else {}
 
 
-def waiting(client: Any, queue: str) -> list[WireMessage]:
-    """The messages in a queue's list, oldest first (kombu pushes on the left, pops on the
-    right), read with LRANGE: nothing is taken."""
+def _waiting(queue: str, items: Sequence[Any]) -> list[WireMessage]:
     return [
         decode_message(queue, {**envelope, "redelivered": redelivered(envelope)})
-        for envelope in envelopes(client, queue)
+        for envelope in (_envelope(item) for item in reversed(items))
     ]
 
 
@@ -67,8 +66,12 @@ def envelopes(client: Any, queue: str) -> list[dict[str, Any]]:
 
 def unacked(client: Any) -> list[WireMessage]:
     """The messages workers took and have not acknowledged (the `unacked` hash)."""
+    return _unacked(client.hvals(UNACKED))
+
+
+def _unacked(values: Sequence[Any]) -> list[WireMessage]:
     found = []
-    for value in client.hvals(UNACKED):
+    for value in values:
         try:
             message, _exchange, routing_key = json.loads(text(value))
         except (ValueError, TypeError):
@@ -78,42 +81,92 @@ def unacked(client: Any) -> list[WireMessage]:
     return found
 
 
-def bindings(client: Any) -> dict[str, tuple[str, ...]]:
-    """Every `_kombu.binding.<queue>` set (the run's exchange → queue routes) with its members,
-    written `routing key → queue`."""
+def _bindings(sets: Iterable[tuple[Any, Iterable[Any]]]) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
-    for key in sorted(text(k) for k in client.scan_iter(match=f"{BINDING_PREFIX}*", count=100)):
+    for raw_key, members in sets:
+        key = text(raw_key)
         if key.endswith(".pidbox") or key.startswith(f"{BINDING_PREFIX}reply."):
             continue  # the remote-control mailboxes, not a task queue
-        members = []
-        for member in client.smembers(key):
+        routes = []
+        for member in members:
             routing_key, _pattern, queue = [*text(member).split(BINDING_SEPARATOR), "", ""][:3]
-            members.append(f"{routing_key} → {queue}")
-        found[key] = tuple(sorted(members))
-    return found
+            routes.append(f"{routing_key} → {queue}")
+        found[key] = tuple(sorted(routes))
+    return dict(sorted(found.items()))
 
 
-def metas(client: Any, task_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """`celery-task-meta-<id>` → its stored JSON, for the ids that have one (GET each)."""
-    ids = list(task_ids)
-    if not ids:
-        return {}
-    keys = [f"{TASK_META_PREFIX}{task_id}" for task_id in ids]
-    return {
-        key: decode_meta(value)
-        for key, value in zip(keys, client.mget(keys), strict=True)
-        if value is not None
-    }
+def _metas(keys: Sequence[str], values: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    pairs = zip(keys, values, strict=True)
+    return {key: decode_meta(value) for key, value in pairs if value is not None}
 
 
-def broker_view(
-    client: Any, url: str, queues: Iterable[str], meta_keys: Iterable[str]
-) -> BrokerView:
+@dataclass(frozen=True)
+class RedisReading:
+    """What a snapshot reads of Redis, all read in one round trip."""
+
+    waiting: dict[str, list[WireMessage]]
+    """Each queue's messages, oldest first."""
+    lengths: dict[str, int]
+    """Each queue list's length."""
+    unacked: list[WireMessage]
+    unacked_count: int
+    metas: dict[str, dict[str, Any]]
+    """`celery-task-meta-<id>` → its stored JSON, for the ids asked that have one."""
+    bindings: dict[str, tuple[str, ...]]
+    """Every `_kombu.binding.*` set (the run's exchange → queue routes), its members written
+    `routing key → queue`; the remote-control mailboxes left out."""
+
+
+READ_ALL = f"""
+local queues = tonumber(ARGV[1])
+local out = {{}}
+for i = 1, queues do out[i] = redis.call('LRANGE', KEYS[i], 0, -1) end
+out[queues + 1] = redis.call('HVALS', '{UNACKED}')
+if #KEYS > queues then
+  out[queues + 2] = redis.call('MGET', unpack(KEYS, queues + 1))
+else
+  out[queues + 2] = {{}}
+end
+local sets, cursor = {{}}, '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'MATCH', '{BINDING_PREFIX}*', 'COUNT', 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do
+    sets[#sets + 1] = key
+    sets[#sets + 1] = redis.call('SMEMBERS', key)
+  end
+until cursor == '0'
+out[queues + 3] = sets
+return out
+"""
+"""A Lua script reading, without writing anything, every key a snapshot shows: the queue lists
+(LRANGE), the unacknowledged hash, the stored metas and the binding sets; Redis runs it as one
+command, so the snapshot is read at one instant and in one round trip."""
+
+
+def read_state(client: Any, queues: Sequence[str], task_ids: Iterable[str]) -> RedisReading:
+    """The queues, the unacknowledged hash, the stored metas of `task_ids` and the bindings, in
+    one round trip (a stage step then waits on Redis once, not once per key)."""
+    keys = [f"{TASK_META_PREFIX}{task_id}" for task_id in task_ids]
+    replies: list[Any] = client.register_script(READ_ALL)(keys=[*queues, *keys], args=[len(queues)])
+    lists = replies[: len(queues)]
+    hvals, values, sets = replies[len(queues)], replies[len(queues) + 1], replies[len(queues) + 2]
+    return RedisReading(
+        waiting={name: _waiting(name, items) for name, items in zip(queues, lists, strict=True)},
+        lengths={name: len(items) for name, items in zip(queues, lists, strict=True)},
+        unacked=_unacked(hvals),
+        unacked_count=len(hvals),
+        metas=_metas(keys, values) if keys else {},
+        bindings=_bindings(zip(sets[::2], sets[1::2], strict=True)),
+    )
+
+
+def broker_view(url: str, state: RedisReading) -> BrokerView:
     """The broker at this moment: list lengths, unacknowledged count, bindings, stored metas."""
     return BrokerView(
         url=shown_url(url),
-        lists={name: int(client.llen(name)) for name in queues},
-        unacked=int(client.hlen(UNACKED)),
-        bindings=bindings(client),
-        meta_keys=tuple(meta_keys),
+        lists=dict(state.lengths),
+        unacked=state.unacked_count,
+        bindings=state.bindings,
+        meta_keys=tuple(state.metas),
     )

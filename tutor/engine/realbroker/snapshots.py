@@ -36,12 +36,12 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
     queue_names = sorted(
         {q for w in run.workers for q in w.queues} | set(run.book.names()) | {config.default_queue}
     )
-    queues = {
-        name: tuple(MessageView.of(wire) for wire in reading.waiting(client, name))
-        for name in queue_names
-    }
     sent = [record.key for record in ledger.tasks if not record.direct]
-    metas = reading.metas(client, sent) if config.result_backend else {}
+    read = reading.read_state(client, queue_names, sent if config.result_backend else ())
+    queues = {
+        name: tuple(MessageView.of(wire) for wire in read.waiting[name]) for name in queue_names
+    }
+    metas = read.metas
     tasks = []
     for record in ledger.tasks:
         meta = metas.get(f"{reading.TASK_META_PREFIX}{record.key}")
@@ -61,7 +61,7 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
         stop=stop,
         at=run.trace.now(),
         queues=queues,
-        unacked=tuple(MessageView.of(wire) for wire in reading.unacked(client)),
+        unacked=tuple(MessageView.of(wire) for wire in read.unacked),
         scheduled=dict(ledger.in_timer),
         tasks=tuple(tasks),
         calls=tuple(call_view(record) for record in ledger.calls),
@@ -73,7 +73,7 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
         pauses=run.conductor.clock.pauses(),
         task_names=tuple(iter_task_names(run.app)),
         timer=timer_views(ledger, run.conductor.clock.now()),
-        broker=reading.broker_view(client, run.url, queue_names, metas),
+        broker=reading.broker_view(run.url, read),
     )
 
 

@@ -62,6 +62,10 @@ class LessonPanels(Widget):
         """The title of the lesson the panels were made for."""
         self.wanted_row: int | None = None
         """The table row to keep in view (`scroll_to_row`)."""
+        self._spans_of: object = None
+        """The table renderable `_spans` were read from (the object, not an id: ids are reused)."""
+        self._spans_width = 0
+        self._spans: dict[int, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson
@@ -139,21 +143,33 @@ class LessonPanels(Widget):
     def row_span(self, row: int) -> tuple[int, int] | None:
         """The lines table row `row` takes inside the table panel's content: first, and one past
         its last (None: not drawn)."""
+        return self._row_spans().get(row)
+
+    def _row_spans(self) -> dict[int, tuple[int, int]]:
+        """Every drawn table row's lines, from one render of the table as drawn now (kept until
+        the table is drawn again or its width changes: scrolling asks several times a stop)."""
         table = self.query_one("#table", Panel)
         width = table.content_region.width or self.size.width
         if width <= 0:
-            return None
+            return {}
+        if self._spans_of is table.drawn and self._spans_width == width:
+            return self._spans
         console = self.app.console
         lines = console.render_lines(table.drawn, console.options.update_width(width), pad=False)
-        start: int | None = None
+        spans: dict[int, tuple[int, int]] = {}
+        start: tuple[int, int] | None = None  # (row, first line) of the row being read
         for number, line in enumerate(lines):
             text = "".join(segment.text for segment in line)
             found = _ROW_START.match(text)
             if start is not None and (found is not None or not text.strip()):
-                return start, number
-            if found is not None and int(found.group(1)) == row:
-                start = number
-        return None if start is None else (start, len(lines))
+                spans.setdefault(start[0], (start[1], number))
+                start = None
+            if found is not None:
+                start = (int(found.group(1)), number)
+        if start is not None:
+            spans.setdefault(start[0], (start[1], len(lines)))
+        self._spans_of, self._spans_width, self._spans = table.drawn, width, spans
+        return spans
 
     def keep_in_view(self, row: int | None) -> None:
         """Keep table row `row` in view: now (after the next refresh) and after every resize."""
