@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.shared_runs import SHARED_ENV
 from tests.traced import listening_socket
 from tutor.engine import Run, RunConfig
 
@@ -29,9 +30,19 @@ os.environ["TUTOR_DATA_DIR"] = tempfile.mkdtemp(
 _PROGRESS_FOLDER = os.environ["TUTOR_DATA_DIR"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The session's shared folder (tests/shared_runs.py), made before xdist starts its workers,
+    which inherit its name."""
+    if not hasattr(config, "workerinput"):
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="tutor-tests-shared-")
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The session's progress folder goes when the session (or the xdist worker) ends."""
+    """The session's progress folder goes when the session (or the xdist worker) ends; the
+    shared folder when the session does."""
     shutil.rmtree(_PROGRESS_FOLDER, ignore_errors=True)
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(SHARED_ENV, ""), ignore_errors=True)
 
 
 ADD_SAMPLE = """from celery import shared_task

@@ -6,10 +6,11 @@ instance."""
 from __future__ import annotations
 
 from tests.player.played import play_lesson
+from tests.shared_runs import shipped_answers
 from tutor.content.loader import load_course
 from tutor.engine import Stage
 from tutor.player.lesson_run import LessonRun
-from tutor.player.quiz import real_answers, real_order
+from tutor.player.quiz import real_order
 from tutor.player.whatif import run_variant
 from tutor.render.timeline import lane_spans
 
@@ -135,7 +136,7 @@ def test_delay_on_commit_sends_after_the_commit_and_returns_none():
 
 
 def test_every_prediction_has_its_real_answer_among_the_choices():
-    answers = real_answers(LESSON, COURSE.quiz("on-commit"))
+    answers = shipped_answers("on-commit")
     assert answers[0][0] == f"B ({DOES_NOT_EXIST}, seen in the real run)"
     assert answers[1][0] == "A (welcome mail for bob (#2), seen in the real run)"
     assert answers[2][0] == "A (0, seen in the real run)"

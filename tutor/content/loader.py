@@ -169,14 +169,50 @@ def _load_single(layout: CourseLayout) -> Course:
     return Course(lessons=(lesson,), quizzes=quizzes, root=layout.root)
 
 
+_shipped: tuple[tuple[object, ...], Course] | None = None
+"""The course `load_course()` read last, beside what its files were then (see `_signature`)."""
+
+
+def _signature(root: Path) -> tuple[object, ...]:
+    """The course's TOML files as they are now: path, size and modification time each."""
+    if not root.is_dir():
+        return (root, *_stat(root))
+    layout = find_course(root)
+    files = sorted([*layout.lessons_dir.glob("*.toml"), *layout.quizzes_dir.glob("*.toml")])
+    return (root, *((path, *_stat(path)) for path in files))
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (found.st_size, found.st_mtime_ns)
+
+
 def load_course(root: Path | None = None) -> Course:
     """Load and check the whole course: the index, every lesson and every quiz.
 
     `root` is a course folder or one lesson .toml file (the course is then that lesson, with
     its quiz from beside it). Files the index does not list are left out: `course_problems`
     reports them. Every problem of every listed file is in the one ContentError raised.
+
+    The course the tutor runs (no `root`) is read again only when one of its files changed: a
+    process that asks for it often (the app, a demo, the test suite) validates it once.
     """
-    layout = find_course(content_root() if root is None else root)
+    global _shipped
+    if root is not None:
+        return _load_course(root)
+    signature = _signature(content_root())
+    if _shipped is not None and _shipped[0] == signature:
+        return _shipped[1]
+    course = _load_course(content_root())
+    _shipped = (signature, course)
+    return course
+
+
+def _load_course(root: Path) -> Course:
+    layout = find_course(root)
     if layout.single is not None:
         return _load_single(layout)
     problems = _Problems(layout.root)

@@ -38,7 +38,7 @@ WIDE_WIDTH = 150
 """From this width the tracker and the hood go beside the table instead of under it."""
 SAMPLE_WINDOW = 5
 """Stacked (a narrow terminal), the sample shows this many lines around the one running."""
-SCROLL_PASSES = 4
+SCROLL_PASSES = 2
 """Refreshes over which the current row is scrolled to again, while the layout settles."""
 _ROW_START = re.compile(r"^\s?[▶▷≠? ]?(\d+)\s")
 """The first line of a table row, as drawn: its number in the Step column."""
@@ -154,8 +154,9 @@ class LessonPanels(Widget):
             return {}
         if self._spans_of is table.drawn and self._spans_width == width:
             return self._spans
-        console = self.app.console
-        lines = console.render_lines(table.drawn, console.options.update_width(width), pad=False)
+        console = self.app.console  # the options Textual draws with: the drawing is reused
+        options = self.app.console_options.update_width(width).update(highlight=False)
+        lines = console.render_lines(table.drawn, options, pad=False)
         spans: dict[int, tuple[int, int]] = {}
         start: tuple[int, int] | None = None  # (row, first line) of the row being read
         for number, line in enumerate(lines):

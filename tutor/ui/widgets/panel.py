@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...render.once import RenderedOnce
+
 _NOTHING_YET = object()
 """Data no real value equals, so that the first data set is always drawn (None included)."""
 
@@ -45,10 +47,11 @@ class Panel(Static):
         self.border_title = Text(title)  # a lesson's words, never read as markup
         self._draw = draw
         self.drawn: RenderableType = ""
-        """What the panel drew last (to find a line in it)."""
+        """What the panel drew last (to find a line in it): drawn once per width."""
 
     def watch_data(self, data: Any) -> None:
         """Draw the new data."""
         if self._draw is not None:
-            self.drawn = self._draw(data)
+            drawn = self._draw(data)
+            self.drawn = drawn if isinstance(drawn, str | Text) else RenderedOnce(drawn)
             self.update(self.drawn)
