@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     logging.disable(logging.CRITICAL)  # a baseline (start_worker) sends Celery's logs to stderr
     for label, bench in (
-        ("launch in tmux", lambda: [r for r in [launch_to_first_paint(repeats)] if r]),
+        ("launch in tmux", lambda: launch_to_first_paint(repeats)),
         ("quit in tmux", lambda: quit_times(max(3, repeats // 2))),
         ("delay → received", lambda: [delay_to_received(max(2, repeats // 3))]),
         ("run cycle", lambda: [run_cycle(repeats * 2)]),

@@ -10,9 +10,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from . import SCREENS_CSS
+
 
 class BrokenContentScreen(Screen[None]):
     """Says which file and field is wrong and how to see every problem; q quits (status 1)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("q,escape", "app.quit", "Quit", priority=True)]
 

@@ -14,12 +14,15 @@ from textual.worker import Worker
 from ...content.models import Lesson, OrderQuestion, Quiz
 from ...player.quiz import real_answers, shown_order
 from ..workers import outcome
+from . import SCREENS_CSS
 
 COUNTDOWN_SECONDS = 30
 
 
 class ClassQuestionScreen(ModalScreen[None]):
     """The question for the room; v reveals the answer, esc goes back to the demo."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("v", "reveal", "Reveal the answer"),

@@ -23,6 +23,7 @@ from ..widgets.frame import Frame
 from ..widgets.lesson_panels import LessonPanels
 from ..widgets.run_driver import RunDriver
 from ..widgets.run_status import RunStatus
+from . import SCREENS_CSS
 from .class_question import ClassQuestionScreen
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 class DemoScreen(PlaysRun, Screen[None]):
     """Fewer, larger panels; a big step counter; auto-advance at a pace the instructor sets."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("space,a", "pause", "Pause/resume", priority=True),

@@ -11,10 +11,13 @@ from textual.widgets import Static
 
 from ...engine import Snapshot
 from ...render.details import stop_details
+from . import SCREENS_CSS
 
 
 class DetailsScreen(ModalScreen[None]):
     """Every message, task and stored result of one stop, nothing cut; esc, i or Enter closes."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape,enter,i", "dismiss", "Close")]
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...player.quiz import Feedback
+from . import SCREENS_CSS
 
 
 def feedback_view(feedback: Feedback) -> Table:
@@ -28,6 +29,8 @@ def feedback_view(feedback: Feedback) -> Table:
 
 class FeedbackScreen(ModalScreen[None]):
     """Shows one answer's feedback; Enter, space or esc goes on."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("enter,space,escape", "dismiss", "Continue")]
 

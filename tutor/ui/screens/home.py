@@ -75,6 +75,7 @@ class HomeScreen(Screen[None]):
         self.suggested: str | None = None
         """The lesson to take next (the first one not done)."""
         self.sub_title = "Choose a lesson"
+        self._just_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -84,6 +85,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_lessons()
+        self._just_mounted = True
 
     def refresh_lessons(self) -> None:
         """Read the progress again and redraw the list, keeping the highlighted line."""
@@ -156,6 +158,9 @@ class HomeScreen(Screen[None]):
         return lessons.get_option_index(option_id)
 
     def on_screen_resume(self) -> None:
+        if self._just_mounted:  # the first resume follows the mount: the list is drawn already
+            self._just_mounted = False
+            return
         self.refresh_lessons()
 
     def _highlighted(self) -> str | None:

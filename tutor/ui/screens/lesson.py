@@ -24,6 +24,7 @@ from ..widgets.frame import Frame
 from ..widgets.lesson_panels import LessonPanels
 from ..widgets.run_driver import RunDriver
 from ..widgets.run_status import RunStatus
+from . import SCREENS_CSS
 from .lesson_predictions import Predicting
 
 VIEWS = ("visualize", "moments", "snapshot", "transcript")
@@ -33,6 +34,8 @@ TO_THE_END = 10_000
 
 class LessonScreen(Predicting, PlaysRun, Screen[None]):
     """One lesson: concept flow, sample, execution table, tracker, under the hood, timeline."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("right,space,n", "next", "Next", priority=True),

@@ -15,10 +15,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...content.models import PredictQuestion
+from . import SCREENS_CSS
 
 
 class PredictScreen(ModalScreen[str | None]):
     """Asks the question; dismisses with the chosen key (None: skip the prediction)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         *(Binding(key, f"choose('{key.upper()}')", key.upper()) for key in "abcd"),

@@ -17,11 +17,14 @@ from ...render.table import execution_table
 from ..messages import QuestionsMissed, QuizFinished
 from ..widgets.panel import Panel
 from ..workers import outcome
+from . import SCREENS_CSS
 from .feedback import FeedbackScreen
 
 
 class QuizScreen(Screen[None]):
     """A lesson's quiz: feedback after each answer, a score at the end, a retry of the missed."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         *(Binding(key, f"choose('{key.upper()}')", show=False) for key in "abcd"),

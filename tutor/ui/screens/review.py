@@ -21,6 +21,7 @@ from ...player.review import ReviewCard
 from ...progress.cards import INTERVAL_DAYS
 from ..messages import CardAnswered
 from ..workers import outcome
+from . import SCREENS_CSS
 from .feedback import feedback_view
 
 
@@ -31,6 +32,8 @@ def days(count: int) -> str:
 
 class ReviewScreen(Screen[None]):
     """The due cards: k known / n again on a point; a letter answers a question."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("k", "known", "Known"),
