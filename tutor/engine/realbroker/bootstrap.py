@@ -51,10 +51,12 @@ def client() -> Any:
 
 
 def report(kind: str, **data: Any) -> None:
-    """Tell the tutor what this process did (one JSON report on the run's list)."""
+    """Tell the tutor what this process did: one JSON report on this worker's list, popped by
+    its proxy thread (that the worker is ready: on the run's list)."""
     payload = {"kind": kind, "worker": WORKER, "pid": os.getpid(), "ppid": os.getppid(), **data}
     payload["at"] = time.time()
-    client().rpush(keys.reports_key(RUN), json.dumps(payload, default=repr))
+    key = keys.reports_key(RUN) if kind == "ready" else keys.reports_key(RUN, WORKER)
+    client().rpush(key, json.dumps(payload, default=repr))
 
 
 def hold(stage: str, task: Any, **data: Any) -> None:

@@ -25,9 +25,17 @@ GO = b"go"
 """What the tutor pushes to a gate's list to let the worker process go on."""
 
 
-def reports_key(run: str) -> str:
-    """The list the workers push their reports to (oldest first), for the tutor to pop."""
-    return f"tutor-run:{run}:reports"
+WAKE = b'{"kind": "wake"}'
+"""What the tutor pushes to a worker's report list to wake its proxy (a message was granted, or
+the run closes): not a report of the worker's."""
+
+
+def reports_key(run: str, worker: str | None = None) -> str:
+    """The list a worker pushes its reports to (oldest first), for its proxy in the tutor to
+    pop; without a worker, the run's list where each worker process says it is ready."""
+    if worker is None:
+        return f"tutor-run:{run}:reports"
+    return f"tutor-run:{run}:reports:{worker}"
 
 
 def gate_key(run: str, pid: int) -> str:

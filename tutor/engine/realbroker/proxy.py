@@ -9,7 +9,8 @@ conductor and, once the learner moves on, opens the process's gate in Redis.
 
 from __future__ import annotations
 
-import queue
+import contextlib
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +28,12 @@ from .workers import WorkerProcess
 ACK_WAIT = 1.0
 """Longest a proxy waits for its worker's late acknowledgement to reach Redis (seconds)."""
 POLL = 0.01
-"""How often an idle proxy looks for a message granted to its queues (seconds)."""
+"""How often a proxy looks at Redis for its worker's late acknowledgement (seconds)."""
+IDLE_WAIT = 0.25
+"""Longest an idle proxy waits on its worker's report list before looking for a granted message
+again (a grant and the run's close wake it at once: see `keys.WAKE`)."""
+SERVE_WAIT = 0.05
+"""Longest a busy proxy waits for its worker's next report before looking at the run again."""
 _OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry", "REVOKED": "revoked"}
 
 
@@ -85,7 +91,8 @@ class WorkerProxy:
         self._published = published
         self.worker = worker
         self.acks_late = acks_late
-        self.reports: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.reports_key = keys.reports_key(run_id, worker.name)
+        """The Redis list the worker pushes its reports to (this proxy pops it)."""
         self.reports_seen = 0
         self._in_timer: str | None = None
         self._early: dict[str, Any] | None = None
@@ -97,10 +104,19 @@ class WorkerProxy:
         self._add_consumer = add_consumer
         self.thread = threading.Thread(target=self._main, name=worker.name, daemon=True)
 
-    @property
-    def has_news(self) -> bool:
-        """Whether a report of the worker waits to be taken up."""
-        return self._early is not None or not self.reports.empty()
+    def wake(self) -> None:
+        """Wake the proxy if it waits on its worker's list (a message was granted, the run
+        closes); a broker gone away is left for the run to notice."""
+        with contextlib.suppress(Exception):  # redis-py's: it looks again within IDLE_WAIT
+            self._client.rpush(self.reports_key, keys.WAKE)
+
+    def _pop(self, timeout: float) -> dict[str, Any] | None:
+        """The worker's next report, waiting up to `timeout` s (None: none, or a wake-up)."""
+        popped = self._client.blpop([self.reports_key], timeout=timeout)
+        if popped is None:
+            return None
+        report: dict[str, Any] = json.loads(popped[1])
+        return None if report.get("kind") == "wake" else report
 
     def start(self) -> None:
         """Start mirroring the worker."""
@@ -138,29 +154,22 @@ class WorkerProxy:
                 self._book.remove(task_id)
                 self._add_consumer(name, self.worker.hostname or self.worker.name)
                 return task_id
-        try:
-            self._early = self.reports.get(timeout=POLL)
-        except queue.Empty:
+        self._early = self._pop(IDLE_WAIT)
+        if self._early is None:
             return None
         self._context.conductor.begin_work()  # a report with no message granted: serve it
         return ""
 
     def _next(self) -> dict[str, Any]:
-        if self._early is not None:
-            report, self._early = self._early, None
-            self.reports_seen += 1
-            return report
-        while True:
+        report, self._early = self._early, None
+        while report is None:
             if self._context.conductor.closing:
                 raise RunClosed("run closed")
             if not self.worker.alive:
                 raise RunClosed(f"{self.worker.name} is gone")
-            try:
-                report = self.reports.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            self.reports_seen += 1
-            return report
+            report = self._pop(SERVE_WAIT)
+        self.reports_seen += 1
+        return report
 
     def _serve(self) -> None:
         """Mirror the worker's stages until its pool process is done with the message."""

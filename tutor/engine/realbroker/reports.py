@@ -1,4 +1,5 @@
-"""The tutor's end of the workers' reports: one thread popping the run's Redis list."""
+"""The tutor's end of the workers' "ready" reports: one thread popping the run's Redis list
+(every other report of a worker goes to its own list, popped by its proxy)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .proxy import WorkerProxy
 from .workers import WorkerProcess
 
 POP_TIMEOUT = 0.2
@@ -15,7 +15,7 @@ POP_TIMEOUT = 0.2
 
 
 class ReportListener:
-    """Passes each report of the worker processes to its worker (ready) or its proxy (stages)."""
+    """Marks each worker process ready when it says so (until the run stops)."""
 
     def __init__(self, client: Any, key: str) -> None:
         self._client = client
@@ -23,11 +23,10 @@ class ReportListener:
         self._running = threading.Event()
         self._thread: threading.Thread | None = None
         self._workers: Sequence[WorkerProcess] = ()
-        self._proxies: Sequence[WorkerProxy] = ()
 
-    def start(self, workers: Sequence[WorkerProcess], proxies: Sequence[WorkerProxy]) -> None:
-        """Start listening; `proxies` may still grow (it is read at each report)."""
-        self._workers, self._proxies = workers, proxies
+    def start(self, workers: Sequence[WorkerProcess]) -> None:
+        """Start listening for the workers' "ready"."""
+        self._workers = workers
         self._running.set()
         self._thread = threading.Thread(target=self._listen, name="reports", daemon=True)
         self._thread.start()
@@ -54,12 +53,6 @@ class ReportListener:
 
     def _dispatch(self, report: dict[str, Any]) -> None:
         for worker in self._workers:
-            if worker.name != report.get("worker"):
-                continue
-            if report.get("kind") == "ready":
+            if worker.name == report.get("worker") and report.get("kind") == "ready":
                 worker.hostname = str(report.get("hostname"))
                 worker.ready.set()
-                continue
-            for proxy in self._proxies:
-                if proxy.worker is worker:
-                    proxy.reports.put(report)

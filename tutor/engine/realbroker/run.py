@@ -135,7 +135,7 @@ class RealRun(Stepping):
                     options=options,
                 )
             )
-        self._listener.start(self.workers, self.proxies)
+        self._listener.start(self.workers)
         self._wait_ready()
         for worker in self.workers:
             proxy = WorkerProxy(
@@ -150,6 +150,7 @@ class RealRun(Stepping):
             )
             self.proxies.append(proxy)
             proxy.start()
+        self.conductor.delivery.on_grant = self._wake_proxies
         listening = "; ".join(
             f"{w.name} ({w.hostname}, pid {w.pid}) listens on {', '.join(w.queues)}"
             for w in self.workers
@@ -161,6 +162,11 @@ class RealRun(Stepping):
             thread=CALLER_THREAD,
         )
         self.caller.start()
+
+    def _wake_proxies(self) -> None:
+        """A message was granted (or who may take one changed): the idle proxies look now."""
+        for proxy in self.proxies:
+            proxy.wake()
 
     def _wait_ready(self) -> None:
         for worker in self.workers:
@@ -212,6 +218,8 @@ class RealRun(Stepping):
         stuck = self.guard.cut_off(self.conductor.close(), self.conductor.runs_sample)
         for worker in self.workers:
             worker.stop()
+        for proxy in self.proxies:
+            proxy.wake()  # it waits on its worker's list: it sees the close at once
         self._listener.stop()
         signals.after_task_publish.disconnect(dispatch_uid=f"tutor-real-{self.run_id}")
         for proxy in self.proxies:
