@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from .clock import RunClock
 from .delivery import Delivery
 from .errors import EngineError, RunClosed, RunStalled
-from .reached import FINISHED_INFO, Reached, new_stop
+from .reached import FINISHED_INFO, OnGrant, Reached, new_stop
 from .stages import Stage, Stop
 from .trace import Trace
 
@@ -66,13 +66,14 @@ class Conductor:
                 self._busy.discard(me)
                 self._cond.notify_all()
 
-    def hold(self, stage: Stage, **info: object) -> None:
-        """Park the calling thread at `stage` until the learner moves on (or the run closes)."""
+    def hold(self, stage: Stage, on_grant: OnGrant | None = None, **info: object) -> None:
+        """Park the calling thread at `stage` until the learner moves on (or the run closes);
+        `on_grant` runs in the granting thread as the stop is granted."""
         me = threading.get_ident()
         with self._cond:
             if self._closing:
                 raise RunClosed(f"run closed at {stage}")
-            reached = Reached(self._new_stop(stage, info), me)
+            reached = Reached(self._new_stop(stage, info), me, on_grant=on_grant)
             self._pending.append(reached)
             self._busy.discard(me)
             self._held.add(me)
@@ -295,6 +296,8 @@ class Conductor:
 
     def _grant(self, reached: Reached) -> None:
         reached.granted = True
+        if reached.on_grant is not None:
+            reached.on_grant()
         if reached.thread_ident is not None:
             self._held.discard(reached.thread_ident)
             self._busy.add(reached.thread_ident)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from .stages import Stage, Stop
 
+OnGrant = Callable[[], None]
+"""What a stop's granting also does (see `Reached.on_grant`)."""
 _STOP_FIELDS = {"task_id", "task_name", "line", "detail"}
 FINISHED_INFO = {"thread": "-", "detail": "nothing more happens on its own"}
 """What the FINISHED stop says."""
@@ -22,6 +24,9 @@ class Reached:
     message_id: str | None = None
     """For a queue marker: the message the gate lets through once granted."""
     queue: str | None = None
+    on_grant: OnGrant | None = None
+    """Called by the granting thread as it grants the stop (a worker process's gate opens then,
+    not once its proxy thread has woken up)."""
     granted: bool = field(default=False)
     read: bool = field(default=False)
     """Whether its snapshot was read (at the first settle after it was reached)."""

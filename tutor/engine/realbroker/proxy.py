@@ -197,8 +197,7 @@ class WorkerProxy:
                     context.ledger.left_timer(str(report.get("task_id")))
                     context.conductor.take_turn()  # its turn: nothing else moves
                     context.conductor.expect(-1)
-                self._stage(report)
-                self._client.rpush(keys.gate_key(self._run_id, int(report["pid"])), keys.GO)
+                self._stage(report)  # its gate opens as the learner moves on (`_open_gate`)
             elif kind == "idle":
                 if self.acks_late:
                     self._await_ack(str(report.get("task_id")))
@@ -245,6 +244,11 @@ class WorkerProxy:
             if all(message.id != task_id for message in unacked(self._client)):
                 return
             time.sleep(POLL)
+
+    def _open_gate(self, gate: str) -> Callable[[], None]:
+        """What lets the pool process waiting at `gate` go on: pushed by the thread that grants
+        the stop, the moment it grants it (this proxy's own thread wakes up meanwhile)."""
+        return lambda: self._client.rpush(gate, keys.GO)
 
     def _stage(self, report: dict[str, Any]) -> None:
         """Record one stage a pool process reached, and hold it until the learner moves on."""
@@ -303,6 +307,9 @@ class WorkerProxy:
             ledger.update(task_id, outcome=_OUTCOMES.get(state, state.lower()))
             detail = f"{where} finished with state {state}; the worker wrote its outcome"
         trace.record("task", stage.value, task_id=task_id, summary=detail)
-        context.conductor.hold(stage, task_id=task_id, task_name=task_name, detail=detail)
+        gate = keys.gate_key(self._run_id, pid)
+        context.conductor.hold(
+            stage, self._open_gate(gate), task_id=task_id, task_name=task_name, detail=detail
+        )
         if stage is Stage.EXECUTING:
             ledger.update(task_id, started_at=trace.now())
