@@ -22,6 +22,7 @@ from ..records import plain
 from ..stages import Stage
 from ..taps.base import TapContext, args_text
 from . import keys
+from .book import QueueBook
 from .reading import unacked
 from .workers import WorkerProcess
 
@@ -35,42 +36,6 @@ again (a grant and the run's close wake it at once: see `keys.WAKE`)."""
 SERVE_WAIT = 0.05
 """Longest a busy proxy waits for its worker's next report before looking at the run again."""
 _OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry", "REVOKED": "revoked"}
-
-
-class QueueBook:
-    """The task messages published and not taken yet, per queue, oldest first (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._queues: dict[str, list[str]] = {}
-
-    def add(self, queue_name: str, task_id: str) -> None:
-        """A message entered `queue_name`."""
-        with self._lock:
-            self._queues.setdefault(queue_name, []).append(task_id)
-
-    def head(self, queue_name: str) -> str | None:
-        """The oldest message of a queue not taken yet."""
-        with self._lock:
-            waiting = self._queues.get(queue_name)
-            return waiting[0] if waiting else None
-
-    def remove(self, task_id: str) -> None:
-        """A worker took the message."""
-        with self._lock:
-            for waiting in self._queues.values():
-                if task_id in waiting:
-                    waiting.remove(task_id)
-
-    def waiting_ids(self) -> list[str]:
-        """Every message id published and not taken yet."""
-        with self._lock:
-            return [task_id for waiting in self._queues.values() for task_id in waiting]
-
-    def names(self) -> list[str]:
-        """Every queue a message was published to."""
-        with self._lock:
-            return list(self._queues)
 
 
 class WorkerProxy:
@@ -247,8 +212,14 @@ class WorkerProxy:
 
     def _open_gate(self, gate: str) -> Callable[[], None]:
         """What lets the pool process waiting at `gate` go on: pushed by the thread that grants
-        the stop, the moment it grants it (this proxy's own thread wakes up meanwhile)."""
-        return lambda: self._client.rpush(gate, keys.GO)
+        the stop, the moment it grants it (this proxy's own thread wakes up meanwhile). A broker
+        gone away leaves the process waiting: the run stalls and says so, as for any report."""
+
+        def open_gate() -> None:
+            with contextlib.suppress(Exception):  # redis-py's connection errors
+                self._client.rpush(gate, keys.GO)
+
+        return open_gate
 
     def _stage(self, report: dict[str, Any]) -> None:
         """Record one stage a pool process reached, and hold it until the learner moves on."""

@@ -1,7 +1,8 @@
 """Reading a real Redis broker without consuming anything: the hood's values, as Redis has them.
 
-Queue lists with LLEN and LRANGE (a message stays where it is), the `unacked` hash, the
-`_kombu.binding.*` sets and the `celery-task-meta-<id>` strings. Nothing here writes to Redis.
+Queue lists with LRANGE (a message stays where it is), the `unacked` hash, the
+`_kombu.binding.*` sets and the `celery-task-meta-<id>` strings, all read by one Lua script that
+Redis runs as one command (`READ_ALL`). Nothing here writes to Redis.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from typing import Any
 from ..conductor import Conductor
 from ..errors import RunClosed
 from ..trace import Trace
-from .proxy import QueueBook, WorkerProxy
+from .book import QueueBook
+from .proxy import WorkerProxy
 from .reading import envelopes
 
 ENTER_TIMEOUT = 1.0

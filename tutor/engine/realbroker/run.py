@@ -34,7 +34,8 @@ from ..snapshot import Snapshot
 from ..stages import CALLER_THREAD, Stage, Stop
 from ..stepping import Stepping
 from . import keys
-from .proxy import QueueBook, WorkerProxy
+from .book import QueueBook
+from .proxy import WorkerProxy
 from .reading import redelivered
 from .redelivery import watch_redelivery
 from .reports import ReportListener
