@@ -19,7 +19,7 @@ from benchmarks.engine import Result, close_while_held, delay_to_received, many_
 from benchmarks.poll import answer_to_bar, answers_per_second
 from benchmarks.quit import quit_times
 from benchmarks.realbroker import all_results as real_broker
-from benchmarks.ui import keypress_to_row, launch_to_first_paint
+from benchmarks.ui import idle_cpu, keypress_to_row, launch_to_first_paint
 
 
 def _print(results: list[Result]) -> None:
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         ("close while held", lambda: [close_while_held(repeats * 2)]),
         (f"{runs} runs", lambda: many_runs(runs)),
         ("keypress", lambda: [keypress_to_row(max(2, repeats // 4))]),
+        ("idle lesson", lambda: [idle_cpu(2.0 if args.quick else 5.0)]),
         ("class poll", lambda: [answers_per_second(rounds=repeats // 2), answer_to_bar(repeats)]),
         ("real broker (Redis)", lambda: real_broker(max(3, repeats // 2))),
     ):

@@ -200,3 +200,46 @@ def keypress_to_row(repeats: int) -> Result:
         "ms",
         value - baseline <= 30,
     )
+
+
+async def _idle_cpu(seconds: float) -> tuple[float, float]:
+    """CPU ms per second of a process showing an open lesson (its real run's workers waiting for
+    the learner), and of one showing a bare Textual app: both in Pilot, both left alone."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    from tests.ui.conftest import make_app, ready
+
+    class Bare(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Static("BARE-READY")
+
+    async def idle(pilot: object) -> float:
+        await asyncio.sleep(0.5)  # what the last key started has settled
+        started = time.process_time()
+        await asyncio.sleep(seconds)
+        return (time.process_time() - started) * 1000 / seconds
+
+    app = make_app(lesson_id="workers")  # two worker threads consuming
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await ready(pilot)
+        screen.quiz = None  # no prediction pop-ups
+        await pilot.press("right", "right")
+        lesson = await idle(pilot)
+    async with Bare().run_test(size=(120, 35)) as pilot:
+        bare = await idle(pilot)
+    return lesson, bare
+
+
+def idle_cpu(seconds: float) -> Result:
+    """What an open lesson costs the learner's machine while they read: CPU time per second."""
+    lesson, bare = asyncio.run(_idle_cpu(seconds))
+    return Result(
+        "idle lesson: CPU per second",
+        lesson,
+        bare,
+        "a bare Textual app, idle",
+        f"≤ 10 ms/s (is {lesson:.1f})",
+        "ms",
+        lesson <= 10,
+    )
