@@ -33,6 +33,11 @@ POLL = 0.01
 IDLE_WAIT = 0.25
 """Longest an idle proxy waits on its worker's report list before looking for a granted message
 again (a grant and the run's close wake it at once: see `keys.WAKE`)."""
+LOGGED_OUTCOMES = {"SUCCESS", "FAILURE", "RETRY"}
+"""Stored states Celery writes a "Task name[id] ..." line for (a revoked task gets none)."""
+LOG_WAIT = 0.5
+"""Longest a proxy waits for its worker's log line about a task's outcome (seconds)."""
+LOG_POLL = 0.002
 SERVE_WAIT = 0.05
 """Longest a busy proxy waits for its worker's next report before looking at the run again."""
 _OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry", "REVOKED": "revoked"}
@@ -60,6 +65,8 @@ class WorkerProxy:
         """The Redis list the worker pushes its reports to (this proxy pops it)."""
         self.reports_seen = 0
         self._in_timer: str | None = None
+        self._stored_state: str | None = None
+        """The state the last task's outcome was stored with (see `_await_log`)."""
         self._early: dict[str, Any] | None = None
         """How many reports of the worker this proxy has taken up so far."""
         self._context = context
@@ -162,10 +169,14 @@ class WorkerProxy:
                     context.ledger.left_timer(str(report.get("task_id")))
                     context.conductor.take_turn()  # its turn: nothing else moves
                     context.conductor.expect(-1)
+                if report.get("stage") == Stage.STORED.value:
+                    self._stored_state = str(report.get("state"))
                 self._stage(report)  # its gate opens as the learner moves on (`_open_gate`)
             elif kind == "idle":
                 if self.acks_late:
                     self._await_ack(str(report.get("task_id")))
+                if self._stored_state in LOGGED_OUTCOMES:
+                    self._await_log(str(report.get("task_id")))
                 context.ledger.worker_released(self.worker.name, report.get("task_id"))
                 context.conductor.end_work()
                 return
@@ -200,6 +211,17 @@ class WorkerProxy:
             f"until {eta}, outside the queue",
         )
         context.conductor.end_work()
+
+    def _await_log(self, task_id: str) -> None:
+        """The pool process logs a task's outcome ("Task add[id] succeeded in ...") through a pipe
+        the tutor reads in another thread: the run moves on once that line is in the worker's
+        log (or after LOG_WAIT), so the hood at the next stop shows it."""
+        marker = f"[{task_id}]"
+        deadline = time.monotonic() + LOG_WAIT
+        while time.monotonic() < deadline and self.worker.alive:
+            if any(marker in line and not line.endswith("received") for line in self.worker.log):
+                return
+            time.sleep(LOG_POLL)
 
     def _await_ack(self, task_id: str) -> None:
         """With acks_late the worker process acknowledges once the pool process is done: the
