@@ -14,7 +14,10 @@ import pytest
 
 from tests.shared_runs import SHARED_ENV
 from tests.traced import listening_socket
-from tutor.engine import Run, RunConfig
+from tutor.engine import Run, RunConfig, Stage
+
+# their fixtures: `broker_url` (a private redis-server), `poll` (a class poll on loopback)
+pytest_plugins = ["tests.redis_server", "tests.poll_server"]
 
 # Textual reads NO_COLOR when an app is created: a learner's NO_COLOR=1 would turn every snapshot
 # monochrome and fail it. The tests compare looks, so they run in colour.
@@ -53,6 +56,18 @@ def add(x, y):
 
 add.delay(4, 6)
 """
+
+ADD_STAGES = [
+    Stage.DEFINED,
+    Stage.CALLING,
+    Stage.QUEUED,
+    Stage.RECEIVED,
+    Stage.EXECUTING,
+    Stage.RETURNED,
+    Stage.STORED,
+    Stage.FINISHED,
+]
+"""The stops a run of ADD_SAMPLE makes, in order, with one worker (in memory or on Redis)."""
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,42 +17,13 @@ import time
 
 import pytest
 
-from tests.conftest import ADD_SAMPLE
+from tests.conftest import ADD_SAMPLE, ADD_STAGES
+from tests.redis_server import alive, wait_gone
 from tutor.cli import main
 from tutor.defaults import BROKER_ENV
 from tutor.engine import RunConfig, Stage, WorkerSpec
 
 redis = pytest.importorskip("redis", reason="the 'redis' package is not installed")
-
-
-def _redis_server() -> str:
-    """Debian's redis-server, installed from the package registry when missing."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update"], capture_output=True, timeout=600)
-        subprocess.run(
-            ["apt-get", "install", "-y", "--no-install-recommends", "redis-server"],
-            capture_output=True,
-            timeout=900,
-            env=env,
-        )
-        found = shutil.which("redis-server")
-        if found:
-            return found
-    pytest.skip("redis-server is not installed and could not be installed with apt-get (not root?)")
-
-
-@pytest.fixture(scope="module")
-def broker_url():
-    """The URL of a private redis-server, stopped after the module."""
-    from tutor.engine.realbroker.server import resolve, stop_private_server
-
-    _redis_server()
-    yield resolve("redis")
-    stop_private_server()
 
 
 @pytest.fixture
@@ -74,36 +44,10 @@ def real_run(broker_url):
         run.close()
 
 
-def alive(pid: int) -> bool:
-    """Whether a process runs (a zombie waiting to be reaped does not count)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-
-
-def wait_gone(pids, seconds=3.0):
-    """The PIDs still alive after waiting up to `seconds` for them to end."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
-        time.sleep(0.05)
-    return [pid for pid in pids if alive(pid)]
-
-
 def test_delay_plays_every_stage_on_redis_in_a_worker_process(real_run):
     run = real_run()
     stops = run.run_to_end()
-    assert [s.stage for s in stops] == [
-        Stage.DEFINED,
-        Stage.CALLING,
-        Stage.QUEUED,
-        Stage.RECEIVED,
-        Stage.EXECUTING,
-        Stage.RETURNED,
-        Stage.STORED,
-        Stage.FINISHED,
-    ]
+    assert [s.stage for s in stops] == ADD_STAGES
     final = stops[-1]
     task = final.task
     assert task.return_value == 10 and task.state == "SUCCESS"
@@ -162,13 +106,12 @@ def test_closing_mid_task_leaves_no_process(real_run):
 
 
 def test_workers_and_server_end_when_the_tutor_is_killed(broker_url, tmp_path):
-    _redis_server()
     probe = (
         "import os, sys\n"
         "from tutor.engine import RunConfig, Stage\n"
         "from tutor.engine.realbroker.server import resolve, private_server\n"
         "from tutor.engine.realbroker.run import RealRun\n"
-        "from tests.conftest import ADD_SAMPLE\n"
+        "from tests.conftest import ADD_SAMPLE, ADD_STAGES\n"
         "url = resolve('redis')\n"
         "run = RealRun.start(RunConfig(code=ADD_SAMPLE, broker=url))\n"
         "s = run.advance_to(Stage.EXECUTING)\n"

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
+from tests.conftest import ADD_STAGES
 from tutor.engine import CALLER_THREAD, Stage
-
-EXPECTED = [
-    Stage.DEFINED,
-    Stage.CALLING,
-    Stage.QUEUED,
-    Stage.RECEIVED,
-    Stage.EXECUTING,
-    Stage.RETURNED,
-    Stage.STORED,
-    Stage.FINISHED,
-]
 
 
 def test_delay_passes_every_stage_in_order(start_run):
     run = start_run()
     stages = [snapshot.stage for snapshot in run.run_to_end()]
-    assert stages == EXPECTED
+    assert stages == ADD_STAGES
 
 
 def test_queued_message_is_really_in_the_queue_and_pending(start_run):

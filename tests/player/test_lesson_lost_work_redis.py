@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_real_broker import _redis_server, alive, wait_gone
+from tests.redis_server import alive, wait_gone
 from tutor.content.loader import load_course
 from tutor.defaults import BROKER_ENV
 from tutor.engine import Stage
@@ -20,16 +20,6 @@ from tutor.player.whatif import variant_lesson_run
 pytest.importorskip("redis", reason="the 'redis' package is not installed")
 
 LESSON = load_course().lesson("lost-work")
-
-
-@pytest.fixture(scope="module")
-def broker_url():
-    """The URL of a private redis-server, stopped after the module."""
-    from tutor.engine.realbroker.server import resolve, stop_private_server
-
-    _redis_server()
-    yield resolve("redis")
-    stop_private_server()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ instructor's screen, takes one answer, and shows the reveal; it asks nothing of 
 
 from __future__ import annotations
 
-from tests.poll.conftest import ask
+from tests.poll_server import ask
 from tests.test_serve import CHROMIUM_FLAGS, _chromium
 from tutor.poll.server import PollServer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.poll.conftest import ask
+from tests.poll_server import ask
 from tutor.cli import main
 from tutor.commands.teaching import end_poll
 from tutor.poll.server import PollServer

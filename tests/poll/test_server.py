@@ -7,7 +7,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from tests.poll.conftest import ask
+from tests.poll_server import ask
 from tutor.poll.limits import BROWSER_BURST
 from tutor.poll.page import PAGE
 from tutor.poll.server import MAX_BODY, PollServer

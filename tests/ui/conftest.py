@@ -64,6 +64,23 @@ async def press_and_settle(pilot: Pilot, key: str) -> LessonScreen:
     return screen
 
 
+async def at_step(pilot: Pilot, screen: LessonScreen, step: int) -> None:
+    """Go to `step` of the lesson on screen and wait until the real run shows it."""
+    screen.go_to_step(step)
+    await wait_until(pilot, lambda: screen.steps_shown == step and not screen.busy)
+
+
+async def first_prediction(pilot: Pilot) -> LessonScreen:
+    """The lesson opened at step 1, then → until its next step's prediction is asked (open)."""
+    from tutor.ui.screens.predict import PredictScreen
+
+    screen = await ready(pilot)
+    await press_and_settle(pilot, "right")
+    await pilot.press("right")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PredictScreen))
+    return screen
+
+
 def text_of(widget: Static, width: int = 250) -> str:
     """What a Static shows, as plain text (wide, so that cells do not wrap)."""
     console = Console(file=io.StringIO(), width=width, color_system=None)

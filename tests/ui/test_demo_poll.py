@@ -5,15 +5,12 @@ screen and to every browser."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from tests.ui.conftest import text_of, wait_until
 from tutor.content.loader import load_course
-from tutor.poll.room import Room
 from tutor.poll.server import PollServer
 from tutor.ui.app import TutorApp
 from tutor.ui.screens.demo import DemoScreen
@@ -21,14 +18,6 @@ from tutor.ui.screens.poll_question import PollQuestionScreen
 
 COURSE = load_course()
 STUDENTS = 50
-
-
-@pytest.fixture
-def poll() -> Iterator[PollServer]:
-    server = PollServer(Room(), port=0)
-    server.start()
-    yield server
-    server.stop()
 
 
 def poll_app(tmp_path: Path, poll: PollServer) -> TutorApp:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
+from tests.ui.conftest import (
+    at_step,
+    first_prediction,
+    make_app,
+    press_and_settle,
+    ready,
+    text_of,
+    wait_until,
+)
 from tutor.content.loader import load_course
 from tutor.content.models import OrderQuestion
 from tutor.player.quiz import shown_order
@@ -108,8 +116,7 @@ async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(
     app = make_app(lesson_id="delay", progress=store)
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await ready(pilot)
-        screen.go_to_step(3)
-        await wait_until(pilot, lambda: screen.steps_shown == 3 and not screen.busy)
+        await at_step(pilot, screen, 3)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert "◐ at step 3" in str(app.screen.query_one("#lessons").get_option("delay").prompt)
@@ -127,10 +134,7 @@ async def test_progress_is_shown_at_home_and_a_lesson_reopens_where_it_was_left(
 async def test_a_wrong_prediction_is_graded_in_place_and_the_hood_still_shows_the_queue():
     app = make_app(lesson_id="delay")
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await ready(pilot)
-        await press_and_settle(pilot, "right")
-        await pilot.press("right")
-        await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
+        screen = await first_prediction(pilot)
         await pilot.press("a")  # 0 messages: wrong, the real queue holds 1
         banner = screen.query_one("#feedback-banner")
         await wait_until(pilot, lambda: banner.feedback is not None)

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import re
 
-from tests.ui.conftest import make_app, press_and_settle, ready, text_of, wait_until
+from tests.ui.conftest import (
+    at_step,
+    first_prediction,
+    make_app,
+    press_and_settle,
+    ready,
+    text_of,
+    wait_until,
+)
 from tutor.engine import Stage
 from tutor.ui.screens.details import DetailsScreen
-from tutor.ui.screens.predict import PredictScreen
 from tutor.ui.widgets.lesson_panels import LessonPanels
 
 
@@ -32,10 +39,7 @@ async def test_one_position_indicator_step_n_of_m_with_the_stops_between_as_mark
 async def test_the_hint_shows_only_on_h():
     app = make_app(lesson_id="delay")
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await ready(pilot)
-        await press_and_settle(pilot, "right")
-        await pilot.press("right")
-        await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
+        screen = await first_prediction(pilot)
         predict = app.screen
         question = predict.question
         assert question.hint not in text_of(predict.query_one("#predict-body"))
@@ -61,8 +65,7 @@ async def test_the_current_row_stays_in_view_at_80_by_24():
             return visible.y <= top + span[0] and top + span[1] <= visible.bottom
 
         for step in range(1, 6):
-            screen.go_to_step(step)
-            await wait_until(pilot, lambda s=step: screen.steps_shown == s and not screen.busy)
+            await at_step(pilot, screen, step)
             await wait_until(pilot, lambda s=step: row_in_view(s), timeout=5)  # the whole row
 
 
@@ -70,8 +73,7 @@ async def test_a_click_on_a_table_row_or_a_flow_box_jumps_to_that_step():
     app = make_app(lesson_id="delay")
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await ready(pilot)
-        screen.go_to_step(4)
-        await wait_until(pilot, lambda: screen.steps_shown == 4 and not screen.busy)
+        await at_step(pilot, screen, 4)
         await pilot.pause()
         line = screen.query_one(LessonPanels).row_line(2)
         assert line is not None
@@ -87,8 +89,7 @@ async def test_i_shows_full_ids_and_the_stored_meta():
     app = make_app(lesson_id="delay")
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await ready(pilot)
-        screen.go_to_step(5)
-        await wait_until(pilot, lambda: screen.steps_shown == 5 and not screen.busy)
+        await at_step(pilot, screen, 5)
         task_id = screen.snapshot.tasks[0].id
         await pilot.press("i")
         assert isinstance(app.screen, DetailsScreen)

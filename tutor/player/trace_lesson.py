@@ -90,6 +90,33 @@ def _task_index(snapshot: Snapshot) -> int | None:
     return None
 
 
+_TASK_CELLS: dict[Stage, tuple[str, str, str]] = {
+    Stage.RECEIVED: (
+        "{T.received_by} takes {T.short_id}",
+        "Off queue '{T.queue}', not acknowledged yet",
+        "State {T.state}",
+    ),
+    Stage.SCHEDULED: (
+        "{T.name} {T.short_id} waits for its time",
+        "Due at {T.eta}",
+        "{timer.count} message(s) in the workers' timers",
+    ),
+    Stage.EXECUTING: ("{T.executed_by} runs {T.name}", "With args {T.args}", "State {T.state}"),
+    Stage.RETURNED: (
+        "{T.name} returns",
+        "The body of {T.short_id} is done",
+        "Returned {T.return_value}",
+    ),
+    Stage.RAISED: ("{T.name} raises", "{T.exception}", "{T.traceback}"),
+    Stage.STORED: (
+        "Outcome of {T.short_id}",
+        "{stop.detail}",
+        "State {T.state} after {T.runtime_ms:.2f} ms of work",
+    ),
+}
+"""The table cells of a stop of one task, `T` standing for that task (`tasks[i]`)."""
+
+
 def _step(snapshot: Snapshot, trace: TraceRun, calls_before: int, lines: dict[int, str]) -> Step:
     stop, stage = snapshot.stop, snapshot.stage
     index = _task_index(snapshot)
@@ -128,42 +155,9 @@ def _step(snapshot: Snapshot, trace: TraceRun, calls_before: int, lines: dict[in
             f"Waits there (depth {{queues[{esc(str(snapshot.tasks[index].queue))}].depth}}), "
             f"state {{{t}.state}}",
         )
-    elif stage is Stage.RECEIVED:
-        cells = (
-            f"{{{t}.received_by}} takes {{{t}.short_id}}",
-            f"Off queue '{{{t}.queue}}', not acknowledged yet",
-            f"State {{{t}.state}}",
-        )
-    elif stage is Stage.SCHEDULED:
-        cells = (
-            f"{{{t}.name}} {{{t}.short_id}} waits for its time",
-            f"Due at {{{t}.eta}}",
-            "{timer.count} message(s) in the workers' timers",
-        )
-    elif stage is Stage.EXECUTING:
-        cells = (
-            f"{{{t}.executed_by}} runs {{{t}.name}}",
-            f"With args {{{t}.args}}",
-            f"State {{{t}.state}}",
-        )
-    elif stage is Stage.RETURNED:
-        cells = (
-            f"{{{t}.name}} returns",
-            f"The body of {{{t}.short_id}} is done",
-            f"Returned {{{t}.return_value}}",
-        )
-    elif stage is Stage.RAISED:
-        cells = (
-            f"{{{t}.name}} raises",
-            f"{{{t}.exception}}",
-            f"{{{t}.traceback}}",
-        )
-    elif stage is Stage.STORED:
-        cells = (
-            f"Outcome of {{{t}.short_id}}",
-            "{stop.detail}",
-            f"State {{{t}.state}} after {{{t}.runtime_ms:.2f}} ms of work",
-        )
+    elif stage in _TASK_CELLS:
+        action, evaluation, result = (c.replace("{T.", f"{{{t}.") for c in _TASK_CELLS[stage])
+        cells = (action, evaluation, result)
     else:
         cells = ("{stop.stage}", "{stop.thread}", "{stop.detail}")
     return Step(

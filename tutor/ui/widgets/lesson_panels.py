@@ -31,6 +31,7 @@ from ...render.table import execution_table
 from ...render.timeline import call_bars, timeline
 from ...render.tracker import compare_tracker, variable_tracker
 from .panel import Panel
+from .redraw import drawing_options
 
 NARROW_WIDTH = 110
 """Below this width the panels stack: flow, table, sample, tracker, hood, one under another."""
@@ -154,9 +155,8 @@ class LessonPanels(Widget):
             return {}
         if self._spans_of is table.drawn and self._spans_width == width:
             return self._spans
-        console = self.app.console  # the options Textual draws with: the drawing is reused
-        options = self.app.console_options.update_width(width).update(highlight=False)
-        lines = console.render_lines(table.drawn, options, pad=False)
+        options = drawing_options(table, width)  # Textual's: the drawing is reused
+        lines = self.app.console.render_lines(table.drawn, options, pad=False)
         spans: dict[int, tuple[int, int]] = {}
         start: tuple[int, int] | None = None  # (row, first line) of the row being read
         for number, line in enumerate(lines):

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...render.once import RenderedOnce
+from .redraw import update_in_place
 
 _NOTHING_YET = object()
 """Data no real value equals, so that the first data set is always drawn (None included)."""
@@ -54,15 +55,4 @@ class Panel(Static):
         if self._draw is not None:
             drawn = self._draw(data)
             self.drawn = drawn if isinstance(drawn, str | Text) else RenderedOnce(drawn)
-            self.update(self.drawn, layout=self._height_changes(self.drawn))
-
-    def _height_changes(self, drawn: RenderableType) -> bool:
-        """Whether `drawn` takes another number of lines than the panel shows now: only then is
-        the screen laid out again (most stops change a panel's words, not its height; the line
-        count is read from the same drawing the paint then reuses)."""
-        width, height = self.content_region.width, self.content_region.height
-        if width <= 0 or height <= 0 or not self.display:
-            return True
-        app = self.app
-        options = app.console_options.update_width(width).update(highlight=False)
-        return len(app.console.render_lines(drawn, options, pad=False)) != height
+            update_in_place(self, self.drawn)

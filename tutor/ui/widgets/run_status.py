@@ -12,6 +12,7 @@ from textual.widgets import Static
 from ...content.models import Lesson
 from ...player.navigator import View
 from .frame import Frame
+from .redraw import update_in_place
 
 SHOW_ELAPSED_AFTER = 1.0
 """Seconds the run may take to reach its next stop before the status line counts them."""
@@ -124,13 +125,4 @@ class RunStatus(Static):
         lesson = lesson_run.lesson if lesson_run is not None else self.lesson
         since = self._busy_since
         elapsed = None if since is None else time.monotonic() - since
-        text = status_text(frame, len(lesson.steps), elapsed)
-        self.update(text, layout=self._height_changes(text))
-
-    def _height_changes(self, text: Text) -> bool:
-        """Whether `text` takes another number of lines than the line shown now: only then is
-        the screen laid out again (a keypress otherwise pays a whole layout for the line)."""
-        width, height = self.content_region.width, self.content_region.height
-        if width <= 0 or height <= 0:
-            return True
-        return len(text.wrap(self.app.console, width)) != height
+        update_in_place(self, status_text(frame, len(lesson.steps), elapsed))
