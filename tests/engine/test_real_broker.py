@@ -260,3 +260,23 @@ def test_the_private_server_ends_when_its_supervisor_is_killed(broker_url):
         assert wait_gone([redis_pid], 2.0) == []
     finally:
         server.stop()
+
+
+def test_redis_stopping_mid_run_is_one_clear_line_and_no_thread_traceback(broker_url, capfd):
+    from tutor.engine.errors import RunStalled
+    from tutor.engine.realbroker.run import RealRun
+    from tutor.engine.realbroker.server import PrivateServer
+
+    server = PrivateServer()  # a server of this test's own: it is stopped under the run
+    run = RealRun.start(RunConfig(code=ADD_SAMPLE, broker=server.url, stage_timeout=1.5))
+    try:
+        run.advance_to(Stage.RECEIVED)
+        server.stop()
+        with pytest.raises(RunStalled) as stalled:
+            run.advance()
+        assert str(stalled.value).startswith(f"the Redis broker at {server.url} stopped answering")
+        assert "press r to restart" in str(stalled.value)
+    finally:
+        run.close()
+        server.stop()
+    assert "Traceback" not in capfd.readouterr().err  # the worker's proxy thread did not die

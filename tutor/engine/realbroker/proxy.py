@@ -83,8 +83,13 @@ class WorkerProxy:
             self._client.rpush(self.reports_key, keys.WAKE)
 
     def _pop(self, timeout: float) -> dict[str, Any] | None:
-        """The worker's next report, waiting up to `timeout` s (None: none, or a wake-up)."""
-        popped = self._client.blpop([self.reports_key], timeout=timeout)
+        """The worker's next report, waiting up to `timeout` s (None: none, or a wake-up). A
+        broker gone away is no report: the run stalls and its next snapshot says why."""
+        try:
+            popped = self._client.blpop([self.reports_key], timeout=timeout)
+        except Exception:  # redis-py's connection errors
+            time.sleep(timeout)
+            return None
         if popped is None:
             return None
         report: dict[str, Any] = json.loads(popped[1])

@@ -25,7 +25,7 @@ from .. import stdin
 from ..app import iter_task_names
 from ..caller import Caller
 from ..config import RunConfig
-from ..errors import EngineError, SampleError
+from ..errors import EngineError, RunStalled, SampleError
 from ..guard import Guard
 from ..recorder import RunRecorder
 from ..run import _LIVE
@@ -36,7 +36,7 @@ from ..stepping import Stepping
 from . import keys
 from .book import QueueBook
 from .proxy import WorkerProxy
-from .reading import redelivered
+from .reading import redelivered, shown_url
 from .redelivery import watch_redelivery
 from .reports import ReportListener
 from .server import give_back_database, is_private, redis_client, take_database
@@ -71,7 +71,7 @@ class RealRun(Stepping):
         self.conductor = self.recorder.conductor
         self.ledger = self.recorder.ledger
         self.guard = Guard(filename=config.filename, trace=self.trace, app_ref=lambda: self.app)
-        self.conductor.describe_stall = self.guard.stalled
+        self.conductor.describe_stall = self._stalled
         self.run_id = uuid.uuid4().hex[:12]
         self.client = redis_client(self.url)
         self.book = QueueBook()
@@ -163,6 +163,21 @@ class RealRun(Stepping):
             thread=CALLER_THREAD,
         )
         self.caller.start()
+
+    def _stalled(self, busy: list[int], stage: Stage | None, limit: float) -> RunStalled:
+        """Why the run did not reach its next stop: Redis gone away (the workers cannot report),
+        else what the guard sees (a sample running past the limit, a worker that went quiet)."""
+        try:
+            self.client.ping()
+        except Exception as exc:  # redis-py's connection errors
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return RunStalled(
+                f"the Redis broker at {shown_url(self.url)} stopped answering ({reason}); "
+                "start it again, then press r to restart the lesson",
+                stage=None if stage is None else stage.value,
+                limit=limit,
+            )
+        return self.guard.stalled(busy, stage, limit)
 
     def _wake_proxies(self) -> None:
         """A message was granted (or who may take one changed): the idle proxies look now."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import redis
+
 from ..app import iter_task_names
 from ..beat_view import timer_views
 from ..ledger import LedgerSnapshot
@@ -19,6 +21,7 @@ from ..snapshot import (
 )
 from ..stages import Stop
 from . import reading
+from .server import BrokerUnavailable
 from .workers import WorkerProcess
 
 if TYPE_CHECKING:
@@ -37,7 +40,14 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
         {q for w in run.workers for q in w.queues} | set(run.book.names()) | {config.default_queue}
     )
     sent = [record.key for record in ledger.tasks if not record.direct]
-    read = reading.read_state(client, queue_names, sent if config.result_backend else ())
+    try:
+        read = reading.read_state(client, queue_names, sent if config.result_backend else ())
+    except (redis.RedisError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BrokerUnavailable(
+            f"the Redis broker at {reading.shown_url(run.url)} stopped answering ({reason}); "
+            "start it again, then press r to restart the lesson"
+        ) from None
     queues = {
         name: tuple(MessageView.of(wire) for wire in read.waiting[name]) for name in queue_names
     }
