@@ -173,7 +173,7 @@ class RealRun(Stepping):
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return RunStalled(
                 f"the Redis broker at {shown_url(self.url)} stopped answering ({reason}); "
-                "start it again, then press r to restart the lesson",
+                "start it again, then restart the lesson",
                 stage=None if stage is None else stage.value,
                 limit=limit,
             )

@@ -46,7 +46,7 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BrokerUnavailable(
             f"the Redis broker at {reading.shown_url(run.url)} stopped answering ({reason}); "
-            "start it again, then press r to restart the lesson"
+            "start it again, then restart the lesson"
         ) from None
     queues = {
         name: tuple(MessageView.of(wire) for wire in read.waiting[name]) for name in queue_names
