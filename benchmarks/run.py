@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     logging.disable(logging.CRITICAL)  # a baseline (start_worker) sends Celery's logs to stderr
     for label, bench in (
-        ("launch in tmux", lambda: launch_to_first_paint(repeats)),
+        # the issue asks for at least 12 launches; a median of 24 moves less with the VM's noise
+        ("launch in tmux", lambda: launch_to_first_paint(max(12, repeats * 2))),
         ("quit in tmux", lambda: quit_times(max(3, repeats // 2))),
         ("delay → received", lambda: [delay_to_received(max(2, repeats // 3))]),
         ("run cycle", lambda: [run_cycle(repeats * 2)]),

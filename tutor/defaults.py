@@ -12,6 +12,11 @@ PACE_MIN = 0.25
 PACE_MAX = 8.0
 """The slowest autoplay pace `-` reaches."""
 
+MIN_WIDTH = 80
+"""The narrowest terminal the tutor draws in (columns); smaller shows a notice instead."""
+MIN_HEIGHT = 24
+"""The lowest terminal the tutor draws in (lines)."""
+
 EXIT_OK = 0
 """Everything went as asked."""
 EXIT_FAILED = 1

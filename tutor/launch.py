@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from .content.errors import ContentError, UnknownLesson
 from .defaults import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PACE_DEFAULT
@@ -29,8 +28,7 @@ class TutorError(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Streams:
+class Streams(NamedTuple):
     """Where the commands write: standard output and standard error (tests pass their own)."""
 
     out: TextIO

@@ -8,12 +8,14 @@ error, not a RecursionError from deep nesting, not a file too big to be a lesson
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ContentError, shown_path
+from .toml_lite import leading_keys, loads_simple
+
+if TYPE_CHECKING:
+    import tomllib
 
 __all__ = [
     "INDEX_FILE",
@@ -110,21 +112,34 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, shown: str) -> str:
 _FIRST_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
-def read_toml_head(path: Path, root: Path) -> dict[str, Any]:
+def _small(path: Path) -> bool:
+    return path.stat().st_size <= MAX_FILE_BYTES
+
+
+def read_toml_head(path: Path, root: Path, wanted: tuple[str, ...] = ()) -> dict[str, Any]:
     """The top-level keys of a TOML file (id, title, level...), parsed from the text before its
-    first table: what the first screen needs, at a fraction of a full parse. Any doubt (a file
-    too big, unreadable or not UTF-8, a `[` at a line's start inside a string, a head that does
-    not parse) falls back to `read_toml`, which names the problem."""
+    first table: what the first screen needs, at a fraction of a full parse. When the file's
+    first simple lines hold every key of `wanted`, they are all that is read (no `tomllib`).
+    Any doubt (a file too big, unreadable or not UTF-8, a `[` at a line's start inside a string,
+    a head that does not parse) falls back to `read_toml`, which names the problem."""
     try:
-        if path.stat().st_size <= MAX_FILE_BYTES:
-            text = path.read_bytes().decode("utf-8")
-            head = _FIRST_TABLE.split(text, maxsplit=1)[0]
-            if len(head) < len(text) and "\0" not in head:
-                data = tomllib.loads(head)
-                if data:
-                    return data
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        pass
+        text = path.read_bytes().decode("utf-8") if _small(path) else None
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is not None:
+        first = leading_keys(text)  # stops at the first line it does not know (a NUL, say)
+        if wanted and all(key in first for key in wanted):
+            return first
+        import tomllib
+
+        head = _FIRST_TABLE.split(text, maxsplit=1)[0]
+        try:
+            whole = len(head) == len(text) or "\0" in head
+            data = None if whole else tomllib.loads(head)
+        except (tomllib.TOMLDecodeError, RecursionError):
+            data = None
+        if data:
+            return data
     return read_toml(path, root)
 
 
@@ -147,6 +162,11 @@ def read_toml(path: Path, root: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ContentError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     text = _decoded(raw, shown)
+    simple = loads_simple(text)
+    if simple:  # the index, and any file as plain: no tomllib needed
+        return simple
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -160,14 +180,17 @@ def read_toml(path: Path, root: Path) -> dict[str, Any]:
     return data
 
 
-@dataclass(frozen=True)
 class CourseLayout:
     """Where a course's files are: a course folder, or one lesson file standing alone."""
 
-    root: Path
-    """The folder paths are shown relative to (the course folder, or the lesson file's folder)."""
-    single: Path | None = None
-    """The lesson file, when the course is that one lesson."""
+    __slots__ = ("root", "single")
+
+    def __init__(self, root: Path, single: Path | None = None) -> None:
+        self.root = root
+        """The folder paths are shown relative to (the course folder, or the lesson file's
+        folder)."""
+        self.single = single
+        """The lesson file, when the course is that one lesson."""
 
     @property
     def lessons_dir(self) -> Path:

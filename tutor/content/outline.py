@@ -9,9 +9,8 @@ follow in a last chapter ("More lessons"), and `tutor check` reports them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ContentError, content_root
 from .files import find_course, read_toml
@@ -24,8 +23,7 @@ ALL_LESSONS = "Lessons"
 """The title of the one chapter of a course without chapters."""
 
 
-@dataclass(frozen=True)
-class ChapterOutline:
+class ChapterOutline(NamedTuple):
     """One chapter: its number (from 1), title and lesson ids."""
 
     number: int
@@ -33,8 +31,7 @@ class ChapterOutline:
     lessons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Outline:
+class Outline(NamedTuple):
     """The chapters of a course, in order."""
 
     chapters: tuple[ChapterOutline, ...]

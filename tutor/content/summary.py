@@ -5,9 +5,8 @@ The full course is validated right after, off the UI thread; a broken file is re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ContentError, UnknownLesson, content_root, shown_path
 from .files import INDEX_FILE, CourseLayout, find_course, id_problem, read_toml, read_toml_head
@@ -24,8 +23,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class LessonSummary:
+SUMMARY_KEYS = ("id", "title", "level", "duration")
+"""The keys of a lesson file the lesson list reads (a lesson file starts with them)."""
+
+
+class LessonSummary(NamedTuple):
     """What the lesson list shows of a lesson."""
 
     id: str
@@ -86,7 +88,7 @@ def read_summaries(root: Path | None = None) -> list[LessonSummary]:
     """
     layout = find_course(content_root() if root is None else root)
     if layout.single is not None:
-        data = read_toml_head(layout.single, layout.root)
+        data = read_toml_head(layout.single, layout.root, SUMMARY_KEYS)
         lesson_id = data.get("id")
         if id_problem(lesson_id) is not None:
             lesson_id = layout.single.stem
@@ -96,7 +98,7 @@ def read_summaries(root: Path | None = None) -> list[LessonSummary]:
         path = layout.lessons_dir / f"{lesson_id}.toml"
         if not path.is_file():
             raise ContentError(missing_lesson(layout, position, lesson_id))
-        summaries.append(_summary(read_toml_head(path, layout.root), lesson_id))
+        summaries.append(_summary(read_toml_head(path, layout.root, SUMMARY_KEYS), lesson_id))
     return summaries
 
 

@@ -6,15 +6,14 @@ fractions), or as many in less time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .store import ProgressStore
 
 __all__ = ["ChallengeBest", "challenge_bests", "record_challenge"]
 
 
-@dataclass(frozen=True)
-class ChallengeBest:
+class ChallengeBest(NamedTuple):
     """A lesson's best challenge: right answers, questions, and the seconds it took."""
 
     lesson_id: str

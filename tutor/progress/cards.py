@@ -9,7 +9,7 @@ due in a day. Times come from `store.clock`, so a test can move the days on.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .store import ProgressStore
 
@@ -35,8 +35,7 @@ KINDS = ("point", "question")
 """What a card holds: a concept snapshot line, or a quiz question."""
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """One card's place in the schedule."""
 
     card_id: str

@@ -9,15 +9,13 @@ the caller gets a notice to show. Export and import: `transfer`.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ProgressError
 
@@ -83,8 +81,7 @@ CREATE TABLE IF NOT EXISTS challenge_best (
 its progress rows untouched."""
 
 
-@dataclass(frozen=True)
-class LessonProgress:
+class LessonProgress(NamedTuple):
     """How far one learner got in one lesson."""
 
     lesson_id: str
@@ -117,6 +114,11 @@ def default_learner() -> str:
     override = os.environ.get(LEARNER_ENV)
     if override:
         return override
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # what getpass.getuser() reads first
+        if os.environ.get(name):
+            return os.environ[name]
+    import getpass  # (it reads the password database: only when no variable names the user)
+
     try:
         return getpass.getuser()
     except Exception:

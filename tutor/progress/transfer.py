@@ -6,7 +6,6 @@ An import is validated whole (by a pydantic model, imported only here) before an
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +35,7 @@ def export_json(store: ProgressStore, target: Path) -> None:
         "format": EXPORT_FORMAT,
         "version": SCHEMA_VERSION,
         "learner": store.learner,
-        "lessons": [asdict(progress) for progress in store.all().values()],
+        "lessons": [progress._asdict() for progress in store.all().values()],
         "cards": [
             {"card_id": card.card_id, "box": card.box, "due_at": card.due_at}
             for card in all_cards(store)

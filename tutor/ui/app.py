@@ -14,12 +14,10 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..content.summary import LessonSummary, read_summaries
-from ..defaults import PACE_DEFAULT
+from ..defaults import MIN_HEIGHT, MIN_WIDTH, PACE_DEFAULT
 from .messages import DemoLessonOver, NotesChanged, OpenLesson, OpenMode, QuizFinished
 from .modes import ModesMixin
-from .screens.help import HelpScreen
 from .screens.home import HomeScreen
-from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -27,7 +25,8 @@ if TYPE_CHECKING:
     from ..content.loader import Course
     from ..demo.notes import NotesPublisher
     from ..poll.server import PollServer
-    from ..progress.store import LessonProgress, ProgressStore
+    from ..progress.store import ProgressStore
+    from .screens.too_small import TooSmallScreen
     from .widgets.run_driver import RunDriver
 
 
@@ -84,6 +83,8 @@ class TutorApp(ModesMixin, App[None]):
         self.broken_content: str | None = None
         """Why the course could not be loaded, when it could not (the app then exits with 1)."""
         self.pace = pace
+        self.too_small_notice: TooSmallScreen | None = None
+        """The terminal-too-small notice, while it is shown."""
         self.session_progress: dict[str, str] = {}
         """Lesson id → "started" or "done", when there is no progress store."""
 
@@ -165,23 +166,6 @@ class TutorApp(ModesMixin, App[None]):
             return
         self.push_screen(QuizScreen(self.course.lesson(lesson_id), quiz))
 
-    def lesson_progress(self, lesson_id: str) -> LessonProgress:
-        """What is saved of a lesson (all zeros without a store)."""
-        from ..progress.store import LessonProgress
-
-        if self.progress is None:
-            done = self.session_progress.get(lesson_id) == "done"
-            return LessonProgress(lesson_id, completed=done)
-        return self.progress.get(lesson_id)
-
-    def all_progress(self) -> dict[str, LessonProgress]:
-        """Saved progress of every lesson, for the home screen."""
-        if self.progress is None:
-            return {
-                lesson_id: self.lesson_progress(lesson_id) for lesson_id in self.session_progress
-            }
-        return self.progress.all()
-
     # ------------------------------------------------------------------ messages from screens
     @on(OpenLesson)
     def _open_lesson(self, message: OpenLesson) -> None:
@@ -215,19 +199,29 @@ class TutorApp(ModesMixin, App[None]):
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        on_top = self.screen if self.screen_stack else None
-        if too_small:
-            if isinstance(on_top, TooSmallScreen):
-                on_top.show_size(width, height)
-            else:
-                self.push_screen(TooSmallScreen())
-        elif isinstance(on_top, TooSmallScreen):
+        """Cover the tutor with a notice while the terminal is too small, and take it away
+        when it is big enough again (the notice's screen loads only when it is needed)."""
+        notice = self.too_small_notice
+        shown = (
+            notice if notice is not None and self.screen_stack and self.screen is notice else None
+        )
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            if shown is not None:
+                shown.show_size(width, height)
+                return
+            from .screens.too_small import TooSmallScreen
+
+            self.too_small_notice = TooSmallScreen()
+            self.push_screen(self.too_small_notice)
+        elif shown is not None:
+            self.too_small_notice = None
             self.pop_screen()
 
     def action_help(self) -> None:
         """Show the keys."""
-        if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen) and self.screen is not self.too_small_notice:
             self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------------ instructor demo

@@ -2,76 +2,83 @@
 
 Screens never reach into the app by name: they post one of these, and `TutorApp` handles it.
 The run driver's own messages (a step reached, a variant's outcome) live on `RunDriver`.
+
+They are plain classes, not dataclasses: this module is imported before the first screen
+paints, and making nine dataclasses costs about 2 ms there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from textual.message import Message
 
 
-@dataclass
 class OpenLesson(Message):
     """The learner chose a lesson (or its quiz, with `quiz`)."""
 
-    lesson_id: str
-    quiz: bool = False
+    def __init__(self, lesson_id: str, quiz: bool = False) -> None:
+        super().__init__()
+        self.lesson_id = lesson_id
+        self.quiz = quiz
 
 
-@dataclass
 class QuizFinished(Message):
     """A whole quiz was answered (retries of missed questions are not posted)."""
 
-    lesson_id: str
-    correct: int
-    total: int
+    def __init__(self, lesson_id: str, correct: int, total: int) -> None:
+        super().__init__()
+        self.lesson_id = lesson_id
+        self.correct = correct
+        self.total = total
 
 
-@dataclass
 class QuestionsMissed(Message):
     """Questions answered wrongly (quiz, challenge or chapter quiz): they become review cards."""
 
-    items: list[tuple[str, int]]
-    """(lesson id, question index in its quiz) of each."""
+    def __init__(self, items: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.items = items
+        """(lesson id, question index in its quiz) of each."""
 
 
-@dataclass
 class ChallengeFinished(Message):
     """A challenge ended (every question answered, or the clock ran out)."""
 
-    lesson_id: str
-    correct: int
-    total: int
-    seconds: float
-    """The time it took (the clock's running time, stopped while the real run moved)."""
+    def __init__(self, lesson_id: str, correct: int, total: int, seconds: float) -> None:
+        super().__init__()
+        self.lesson_id = lesson_id
+        self.correct = correct
+        self.total = total
+        self.seconds = seconds
+        """The time it took (the clock's running time, stopped while the real run moved)."""
 
 
-@dataclass
 class CardAnswered(Message):
     """A review card was answered: known moves it up a box, again sends it back to box 1."""
 
-    card_id: str
-    known: bool
+    def __init__(self, card_id: str, known: bool) -> None:
+        super().__init__()
+        self.card_id = card_id
+        self.known = known
 
 
-@dataclass
 class OpenMode(Message):
     """Open a challenge (of `lesson_id`), the review, or a chapter's mixed quiz (`chapter`)."""
 
-    kind: str
-    """"challenge", "review" or "chapter"."""
-    lesson_id: str | None = None
-    chapter: int | None = None
+    def __init__(self, kind: str, lesson_id: str | None = None, chapter: int | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        """"challenge", "review" or "chapter"."""
+        self.lesson_id = lesson_id
+        self.chapter = chapter
 
 
-@dataclass
 class DemoLessonOver(Message):
     """The demo's lesson played to its end: the app moves the demo on."""
 
 
-@dataclass
 class NotesChanged(Message):
     """Where the demo is now, for `tutor notes` followers."""
 
-    notes: dict[str, object] = field(default_factory=dict)
+    def __init__(self, notes: dict[str, object] | None = None) -> None:
+        super().__init__()
+        self.notes: dict[str, object] = {} if notes is None else notes

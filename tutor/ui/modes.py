@@ -1,7 +1,8 @@
 """The app's study modes beside the lessons: challenge, review, and a chapter's mixed quiz.
 
-A mixin of `TutorApp`: it opens the modes' screens once the course is loaded, and saves what
-they report (a challenge's result, missed questions, answered cards) in the progress store.
+A mixin of `TutorApp`: it reads the learner's progress for the home screen, opens the modes'
+screens once the course is loaded, and saves what they report (a challenge's result, missed
+questions, answered cards) in the progress store.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ..content.loader import Course
     from ..content.outline import Outline
     from ..content.summary import LessonSummary
-    from ..progress.store import ProgressStore
+    from ..progress.store import LessonProgress, ProgressStore
 
     _Base = App[None]
 else:
@@ -32,6 +33,7 @@ class ModesMixin(_Base):
     course: Course | None
     summaries: Sequence[LessonSummary]
     progress: ProgressStore | None
+    session_progress: dict[str, str]
     pending_mode: OpenMode | None = None
     """A mode asked for before the course was loaded (`tutor review`), opened once it is."""
 
@@ -42,6 +44,23 @@ class ModesMixin(_Base):
         from ..content.outline import read_outline
 
         return read_outline([summary.id for summary in self.summaries])
+
+    def lesson_progress(self, lesson_id: str) -> LessonProgress:
+        """What is saved of a lesson (all zeros without a store)."""
+        from ..progress.store import LessonProgress
+
+        if self.progress is None:
+            done = self.session_progress.get(lesson_id) == "done"
+            return LessonProgress(lesson_id, completed=done)
+        return self.progress.get(lesson_id)
+
+    def all_progress(self) -> dict[str, LessonProgress]:
+        """Saved progress of every lesson, for the home screen."""
+        if self.progress is None:
+            return {
+                lesson_id: self.lesson_progress(lesson_id) for lesson_id in self.session_progress
+            }
+        return self.progress.all()
 
     def home_extras(self) -> HomeExtras:
         """The challenge bests and the count of review cards due (nothing without a store)."""

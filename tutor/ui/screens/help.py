@@ -9,11 +9,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
+from . import SCREENS_CSS
+
 HELP_TEXT = (Path(__file__).parent / "help.md").read_text(encoding="utf-8")
 
 
 class HelpScreen(ModalScreen[None]):
     """Keyboard help over the current screen; esc or ? closes it."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape,question_mark", "dismiss", "Close help"),

@@ -4,20 +4,23 @@ next, the challenge bests and the review cards due."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from ...content.outline import Outline, outline_of
 from ...content.summary import LessonSummary
 from ..messages import OpenLesson, OpenMode
+from ..widgets.key_bar import KeyBar
+from ..widgets.lesson_list import LessonList
+from ..widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from ...progress.bests import ChallengeBest
@@ -27,11 +30,10 @@ CHAPTER_QUIZ = "chapter-quiz-"
 """Option ids of the chapters' mixed quizzes: chapter-quiz-1, chapter-quiz-2..."""
 
 
-@dataclass(frozen=True)
-class HomeExtras:
+class HomeExtras(NamedTuple):
     """What the home screen shows beside the lessons' progress."""
 
-    bests: Mapping[str, ChallengeBest] = field(default_factory=dict)
+    bests: Mapping[str, ChallengeBest] = MappingProxyType({})
     """The challenge personal best of each lesson that has one."""
     due: int = 0
     """How many review cards are due."""
@@ -78,10 +80,10 @@ class HomeScreen(Screen[None]):
         self._just_mounted = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         yield Static(id="intro")
-        yield OptionList(id="lessons")
-        yield Footer()
+        yield LessonList(id="lessons")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_lessons()
@@ -94,7 +96,7 @@ class HomeScreen(Screen[None]):
         done = [lesson_id for lesson_id, p in all_progress.items() if p.completed]
         self.suggested = self.outline.next_lesson(done)
         self.query_one("#intro", Static).update(self._intro(extras))
-        lessons = self.query_one("#lessons", OptionList)
+        lessons = self.query_one("#lessons", LessonList)
         highlighted = lessons.highlighted
         lessons.clear_options()
         lessons.add_options(self._options(all_progress, extras))
@@ -154,7 +156,7 @@ class HomeScreen(Screen[None]):
         return Option(label, id=lesson_id)
 
     def _index_of(self, option_id: str) -> int:
-        lessons = self.query_one("#lessons", OptionList)
+        lessons = self.query_one("#lessons", LessonList)
         return lessons.get_option_index(option_id)
 
     def on_screen_resume(self) -> None:
@@ -164,7 +166,7 @@ class HomeScreen(Screen[None]):
         self.refresh_lessons()
 
     def _highlighted(self) -> str | None:
-        lessons = self.query_one("#lessons", OptionList)
+        lessons = self.query_one("#lessons", LessonList)
         if lessons.highlighted is None:
             return None
         return str(lessons.get_option_at_index(lessons.highlighted).id)
@@ -203,8 +205,8 @@ class HomeScreen(Screen[None]):
         """Review the cards due."""
         self.post_message(OpenMode("review"))
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(LessonList.OptionSelected)
+    def _selected(self, event: LessonList.OptionSelected) -> None:
         self._open(str(event.option.id))
 
     def _open(self, option_id: str) -> None:

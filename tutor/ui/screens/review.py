@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from ...content.models import PredictQuestion
@@ -20,6 +20,7 @@ from ...player.quiz import Feedback, QuizSession
 from ...player.review import ReviewCard
 from ...progress.cards import INTERVAL_DAYS
 from ..messages import CardAnswered
+from ..widgets.title_bar import TitleBar
 from ..workers import outcome
 from . import SCREENS_CSS
 from .feedback import feedback_view
@@ -59,7 +60,7 @@ class ReviewScreen(Screen[None]):
         self.sub_title = "Review"
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         yield Static(id="review-status")
         yield Static(id="review-card")
         yield Footer()

@@ -6,12 +6,14 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-MIN_WIDTH = 80
-MIN_HEIGHT = 24
+from ...defaults import MIN_HEIGHT, MIN_WIDTH
+from . import SCREENS_CSS
 
 
 class TooSmallScreen(ModalScreen[None]):
     """Asks for more room; goes away by itself when the terminal grows."""
+
+    CSS_PATH = SCREENS_CSS
 
     def compose(self) -> ComposeResult:
         yield Static(id="too-small-text")
