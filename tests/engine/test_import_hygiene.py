@@ -125,6 +125,18 @@ def test_the_first_screen_loads_neither_celery_nor_pydantic_nor_the_parser():
     assert "aiohttp" not in imported and "segno" not in imported  # only `tutor demo --poll`
 
 
+def test_the_shipped_lesson_list_and_chapters_are_read_without_tomllib():
+    """The first screen reads each lesson's first lines and the index with the simple reader;
+    the full TOML parser loads with the course, after the first paint."""
+    imported = _imported_after(
+        "import tutor.cli, tutor.launch, tutor.ui.app; "
+        "from tutor.content.summary import read_summaries; "
+        "from tutor.content.outline import read_outline; "
+        "read_outline([summary.id for summary in read_summaries()])"
+    )
+    assert "tomllib" not in imported
+
+
 def test_a_demo_without_its_poll_loads_neither_aiohttp_nor_segno():
     imported = _imported_after(
         "import tutor.ui.screens.demo, tutor.ui.screens.poll_question, tutor.poll.server"
