@@ -149,3 +149,34 @@ def test_an_export_is_json_a_person_can_read(tmp_path: Path):
     data = json.loads((tmp_path / "out.json").read_text())
     assert data["learner"] == "ada" and data["lessons"][0]["last_step"] == 5
     assert time.strftime("%Y") not in json.dumps(data["lessons"])
+
+
+def test_reads_inside_reading_share_one_connection_and_see_the_same(tmp_path: Path, monkeypatch):
+    """The home screen's three reads before its first paint open the file once; a thread that
+    reads meanwhile gets a connection of its own (a connection belongs to one thread)."""
+    import threading
+
+    from tutor.progress import store as store_module
+    from tutor.progress.bests import challenge_bests, record_challenge
+    from tutor.progress.cards import due_count
+
+    store = ProgressStore.open(tmp_path, "ada")
+    store.record_completed("delay")
+    record_challenge(store, "delay", 3, 4, 42.0)
+    apart = (store.all(), challenge_bests(store), due_count(store))
+    opened = []
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(
+        store_module.sqlite3, "connect", lambda *a, **k: opened.append(1) or real_connect(*a, **k)
+    )
+    elsewhere: list[object] = []
+    with store.reading():
+        together = (store.all(), challenge_bests(store), due_count(store))
+        reader = threading.Thread(target=lambda: elsewhere.append(store.all()))
+        reader.start()
+        reader.join()
+    assert together == apart and apart[0]["delay"].completed
+    assert elsewhere == [apart[0]]
+    assert len(opened) == 2  # the block's one, and the other thread's own
+    store.record_step("delay", 3)  # after the block: a connection of its own again
+    assert store.get("delay").last_step == 3 and len(opened) == 4

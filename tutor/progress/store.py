@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -139,6 +140,8 @@ class ProgressStore:
         """Seconds since the epoch, for review schedules (tests set a clock of their own)."""
         self.notice = notice
         """Set when the old file could not be used and was moved aside (to tell the learner)."""
+        self._held: tuple[int, sqlite3.Connection] | None = None
+        """The connection of a `reading()` block, and the thread it belongs to."""
 
     @classmethod
     def open(cls, data_dir: Path | None = None, learner: str | None = None) -> ProgressStore:
@@ -167,13 +170,29 @@ class ProgressStore:
     # ------------------------------------------------------------------ the file
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection to the file (autocommit; BEGIN IMMEDIATE for a transaction)."""
+        """A connection to the file (autocommit; BEGIN IMMEDIATE for a transaction); inside
+        `reading()`, that block's connection (in the thread that opened it)."""
+        held = self._held
+        if held is not None and held[0] == threading.get_ident():
+            yield held[1]
+            return
         connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
         try:
             connection.execute("PRAGMA busy_timeout = 10000")
             yield connection
         finally:
             connection.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Reads made inside (in this thread) share one connection: the home screen makes three
+        before its first paint, and opening a connection costs more than a query."""
+        with self.connect() as db:
+            self._held = (threading.get_ident(), db)
+            try:
+                yield
+            finally:
+                self._held = None
 
     def _check(self) -> str | None:
         """None when the file is a usable progress database (creating it if new), else why not."""

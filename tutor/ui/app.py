@@ -90,7 +90,7 @@ class TutorApp(ModesMixin, App[None]):
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the app's first screen (painted at once, not pushed after)."""
-        return HomeScreen(self.summaries, self.all_progress, self.outline(), self.home_extras)
+        return HomeScreen(self.summaries, self.read_home, self.outline())
 
     def on_mount(self) -> None:
         if self.demo_lessons:

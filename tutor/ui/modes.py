@@ -62,6 +62,14 @@ class ModesMixin(_Base):
             }
         return self.progress.all()
 
+    def read_home(self) -> tuple[dict[str, LessonProgress], HomeExtras]:
+        """What the home screen shows of the learner: the progress of every lesson, the
+        challenge bests and the cards due, read over one connection."""
+        if self.progress is None:
+            return self.all_progress(), HomeExtras()
+        with self.progress.reading():
+            return self.all_progress(), self.home_extras()
+
     def home_extras(self) -> HomeExtras:
         """The challenge bests and the count of review cards due (nothing without a store)."""
         if self.progress is None:

@@ -49,6 +49,10 @@ def marker(progress: LessonProgress | None) -> str:
     return text
 
 
+def _nothing_saved() -> tuple[Mapping[str, LessonProgress], HomeExtras]:
+    return {}, HomeExtras()
+
+
 class HomeScreen(Screen[None]):
     """The lessons in chapters; Enter opens a lesson (or a chapter's quiz)."""
 
@@ -63,17 +67,15 @@ class HomeScreen(Screen[None]):
     def __init__(
         self,
         lessons: Sequence[LessonSummary],
-        progress: Callable[[], Mapping[str, LessonProgress]] = dict,
+        read: Callable[[], tuple[Mapping[str, LessonProgress], HomeExtras]] = _nothing_saved,
         outline: Outline | None = None,
-        extras: Callable[[], HomeExtras] = HomeExtras,
     ) -> None:
         super().__init__()
         self.lessons = {lesson.id: lesson for lesson in lessons}
-        self.progress = progress
-        """Reads the saved progress of every lesson (each time the screen shows)."""
+        self.read = read
+        """Reads the saved progress of every lesson, the challenge bests and the cards due
+        (each time the screen shows)."""
         self.outline = outline or outline_of([lesson.id for lesson in lessons], None)
-        self.extras = extras
-        """Reads the challenge bests and the cards due (each time the screen shows)."""
         self.suggested: str | None = None
         """The lesson to take next (the first one not done)."""
         self.sub_title = "Choose a lesson"
@@ -91,8 +93,7 @@ class HomeScreen(Screen[None]):
 
     def refresh_lessons(self) -> None:
         """Read the progress again and redraw the list, keeping the highlighted line."""
-        all_progress = self.progress()
-        extras = self.extras()
+        all_progress, extras = self.read()
         done = [lesson_id for lesson_id, p in all_progress.items() if p.completed]
         self.suggested = self.outline.next_lesson(done)
         self.query_one("#intro", Static).update(self._intro(extras))
