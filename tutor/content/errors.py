@@ -8,8 +8,9 @@ from pathlib import Path
 CONTENT_ENV = "TUTOR_CONTENT"
 """Environment variable naming a folder with lessons/ and quizzes/ to use instead (for authors)."""
 
-_PACKAGED = Path(__file__).resolve().parent.parent / "_content"
-_SOURCE = Path(__file__).resolve().parent.parent.parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGED = _PACKAGE / "_content"
+_SOURCE = _PACKAGE.parent
 
 
 class ContentError(Exception):
