@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import statistics
 import subprocess
@@ -12,15 +13,9 @@ import uuid
 from pathlib import Path
 
 from benchmarks.engine import Result
+from benchmarks.first_paint import BARE_APP
 
-BARE_APP = """
-from textual.app import App
-from textual.widgets import Static
-class Bare(App):
-    def compose(self):
-        yield Static("BARE-READY")
-Bare().run()
-"""
+FIRST_PAINT = Path(__file__).with_name("first_paint.py")
 
 
 BARE_HOME = """
@@ -117,6 +112,44 @@ def launch_to_first_paint(repeats: int) -> list[Result]:
             "ms",
             True,
         ),
+    ]
+
+
+def launch_instructions() -> list[Result]:
+    """Instructions from starting `tutor`, and a bare Textual app, to the first frame on screen
+    (valgrind, in a 120x35 pseudo-terminal): the launch ratio without the machine's noise."""
+    if shutil.which("valgrind") is None or shutil.which("script") is None:
+        print("valgrind is not installed: launch instruction count skipped", file=sys.stderr)
+        return []
+    compile_tutor()
+    counts = {}
+    for which in ("bare", "tutor"):
+        command = (
+            "stty cols 120 rows 35; valgrind --tool=callgrind --callgrind-out-file=/dev/null "
+            f"{sys.executable} {FIRST_PAINT} {which}"
+        )
+        shown = subprocess.run(
+            ["script", "-qec", command, "/dev/null"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        ).stdout
+        found = re.search(r"Collected : (\d+)", shown)
+        if found is None:
+            print(f"valgrind gave no count for {which}: skipped", file=sys.stderr)
+            return []
+        counts[which] = int(found[1]) / 1e6
+    return [
+        Result(
+            "launch: instructions to first paint",
+            counts["tutor"],
+            counts["bare"],
+            "a bare Textual app",
+            "numbers (valgrind: the ratio above without the noise)",
+            "M",
+            True,
+        )
     ]
 
 
