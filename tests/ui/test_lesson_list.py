@@ -3,6 +3,7 @@ the highlight stays in view, and a line too long for the terminal wraps instead 
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets.option_list import Option
@@ -103,3 +104,48 @@ async def test_a_line_too_long_for_the_terminal_wraps_with_every_word_kept():
         joined = " ".join(shown)
         assert all(f"word{n}" in joined for n in range(30))
         assert all(len(line) <= lessons.scrollable_content_region.width for line in shown)
+
+
+def _drawn(segments: list[Segment]) -> list[tuple[str, object]]:
+    """What segments put on screen: the text of each, and its style (none is the null one)."""
+    from rich.style import Style
+
+    plain = [Segment(seg.text, seg.style or Style.null()) for seg in segments]
+    return [(seg.text, seg.style) for seg in Segment.simplify(plain) if seg.text]
+
+
+def test_lines_are_cut_into_the_segments_rich_would_draw():
+    """The list's own line cutter styles every piece as `Text.render` does: the base style,
+    then each span over it in order, overlapping and nested spans included."""
+    import random
+
+    from rich.console import Console
+    from rich.style import Style
+
+    from tutor.ui.widgets.lesson_list import NO_STYLE, line_segments
+
+    console = Console(width=200)
+    styles = ["bold", "dim", "reverse", "italic", "red", "green", "on blue", "not bold", "no-such"]
+    chance = random.Random(3)
+    texts = [Text("  Lesson\n    id · beginner · ○ new", style="bold underline"), Text("")]
+    for _ in range(300):
+        text = Text(
+            "".join(chance.choice("ab \n·✔") for _ in range(chance.randint(0, 30))),
+            style=chance.choice(["", "dim", "bold red"]),
+        )
+        for _ in range(chance.randint(0, 5)):
+            start = chance.randint(0, len(text.plain))
+            text.stylize(chance.choice(styles), start, chance.randint(start, len(text.plain)))
+        texts.append(text)
+
+    def get_style(name: str | Style) -> Style:
+        return console.get_style(name, default=NO_STYLE)
+
+    for text in texts:
+        lines = line_segments(text, get_style)
+        assert [plain for plain, _ in lines] == text.plain.split("\n")
+        for (_, segments), line in zip(lines, text.split("\n", allow_blank=True), strict=True):
+            expected = list(line.render(console, end=""))
+            if line.style:
+                expected = list(Segment.apply_style(expected, get_style(line.style)))
+            assert _drawn(segments) == _drawn(expected), repr(text)

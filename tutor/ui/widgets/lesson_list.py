@@ -10,8 +10,10 @@ which was the largest part of the tutor's time to its first painted screen. Its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import pairwise
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -24,8 +26,41 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets.option_list import Option
 
+NO_STYLE = Style.null()
+"""What a style name Rich does not know draws as (as in `Text.render`)."""
+
 Row = tuple[int, list[Segment]]
 """One line on screen: the index of its option, and the line's segments."""
+
+
+def line_segments(
+    text: Text, get_style: Callable[[str | Style], Style]
+) -> list[tuple[str, list[Segment]]]:
+    """Each line of `text` (its plain text, and its segments styled as `Text.render` styles
+    them): what the list draws, without Rich's general renderer (the first screen cuts its 60
+    lines once, before its first paint)."""
+    plain = text.plain
+    base = get_style(text.style) if text.style else None
+    spans = [(span.start, span.end, get_style(span.style)) for span in text.spans]
+    lines = []
+    start = 0
+    for line in plain.split("\n"):
+        end = start + len(line)
+        cuts = {start, end}
+        for span_start, span_end, _ in spans:
+            if span_start < end and span_end > start:
+                cuts.update((max(span_start, start), min(span_end, end)))
+        points = sorted(cuts)
+        segments = []
+        for left, right in pairwise(points):
+            style = base
+            for span_start, span_end, span_style in spans:
+                if span_start <= left and span_end >= right:
+                    style = span_style if style is None else style + span_style
+            segments.append(Segment(plain[left:right], style))
+        lines.append((line, segments))
+        start = end + 1
+    return lines
 
 
 class LessonList(ScrollView, can_focus=True):
@@ -133,9 +168,12 @@ class LessonList(ScrollView, can_focus=True):
         rows: list[Row] = []
         for index, option in enumerate(self._options):
             prompt = option.prompt if isinstance(option.prompt, Text) else Text(str(option.prompt))
-            for line in prompt.split("\n", allow_blank=True):
-                pieces = [line] if line.cell_len <= width else line.wrap(console, width)
-                for piece in pieces:
+            lines = line_segments(prompt, lambda name: console.get_style(name, default=NO_STYLE))
+            if all(cell_len(line_text) <= width for line_text, _ in lines):
+                rows.extend((index, segments) for _, segments in lines)
+                continue
+            for line in prompt.split("\n", allow_blank=True):  # a line to wrap: Rich does it
+                for piece in line.wrap(console, width):
                     segments = piece.render(console, end="")
                     if piece.style:  # a Text's own style is its caller's to apply
                         segments = Segment.apply_style(segments, console.get_style(piece.style))
