@@ -226,8 +226,11 @@ class LessonList(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_to_highlighted)
 
     def _scroll_to_highlighted(self) -> None:
-        if self.highlighted is None or not self.is_mounted:
-            return
+        width = self.scrollable_content_region.width
+        if self.highlighted is None or not self.is_mounted or width <= 0:
+            return  # not laid out yet: the resize that follows scrolls
+        if width != self._rows_width:
+            self._cut_rows(width)  # the options changed since the rows were cut
         lines = [n for n, (index, _) in enumerate(self._rows) if index == self.highlighted]
         if lines:
             region = Region(0, lines[0], 1, len(lines))
