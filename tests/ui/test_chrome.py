@@ -43,3 +43,12 @@ async def test_the_key_line_shows_the_home_keys_and_a_click_presses_one():
         assert "Open" not in line  # Enter is the list's own key, shown by its highlight
         await pilot.click(KeyBar, offset=(line.index("v Review") + 3, 0))
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+
+
+async def test_the_title_line_follows_a_sub_title_changed_later():
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        app.screen.sub_title = "Somewhere else"
+        await pilot.pause()
+        assert "Celery tutor — Somewhere else" in _line(app.screen.query_one(TitleBar))

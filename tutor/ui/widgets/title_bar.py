@@ -30,6 +30,14 @@ class TitleBar(Widget):
     }
     """
 
+    def on_mount(self) -> None:
+        for owner in (self.screen, self.app):  # as Header: a title changed later shows at once
+            self.watch(owner, "title", self._retitle, init=False)
+            self.watch(owner, "sub_title", self._retitle, init=False)
+
+    def _retitle(self) -> None:
+        self.refresh()
+
     def render(self) -> Content:
         """The icon, then the titles centred in the line."""
         room = max(self.size.width - ICON_CELLS - RIGHT_CELLS, 0)
