@@ -3,6 +3,8 @@ Textual's Header and Footer do (the palette icon, a key under the pointer)."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from textual.command import CommandPalette
 
 from tests.ui.conftest import make_app, wait_until
@@ -16,10 +18,17 @@ def _line(widget) -> str:
     return "".join(widget.render_line(0).text)
 
 
-async def test_the_title_line_names_the_app_and_the_screen_and_its_icon_opens_the_palette():
+@asynccontextmanager
+async def _home():
+    """The real app at 120x35, on its home screen: (app, pilot)."""
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        yield app, pilot
+
+
+async def test_the_title_line_names_the_app_and_the_screen_and_its_icon_opens_the_palette():
+    async with _home() as (app, pilot):
         title = app.screen.query_one(TitleBar)
         line = _line(title)
         assert line.lstrip().startswith("⭘")
@@ -31,9 +40,7 @@ async def test_the_title_line_names_the_app_and_the_screen_and_its_icon_opens_th
 
 
 async def test_the_key_line_shows_the_home_keys_and_a_click_presses_one():
-    app = make_app()
-    async with app.run_test(size=(120, 35)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    async with _home() as (app, pilot):
         keys = app.screen.query_one(KeyBar)
         line = _line(keys)
         shown = ["n Next lesson", "k Quiz", "c Challenge", "v Review", "q Quit", "? Help"]
@@ -46,9 +53,7 @@ async def test_the_key_line_shows_the_home_keys_and_a_click_presses_one():
 
 
 async def test_the_title_line_follows_a_sub_title_changed_later():
-    app = make_app()
-    async with app.run_test(size=(120, 35)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    async with _home() as (app, pilot):
         app.screen.sub_title = "Somewhere else"
         await pilot.pause()
         assert "Celery tutor — Somewhere else" in _line(app.screen.query_one(TitleBar))
