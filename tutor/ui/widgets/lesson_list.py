@@ -231,9 +231,13 @@ class LessonList(ScrollView, can_focus=True):
             return  # not laid out yet: the resize that follows scrolls
         if width != self._rows_width:
             self._cut_rows(width)  # the options changed since the rows were cut
-        lines = [n for n, (index, _) in enumerate(self._rows) if index == self.highlighted]
+        shown = {self.highlighted}
+        before = self.highlighted - 1
+        if before >= 0 and self._options[before].disabled:
+            shown.add(before)  # the heading just above comes into view with its first lesson
+        lines = [n for n, (index, _) in enumerate(self._rows) if index in shown]
         if lines:
-            region = Region(0, lines[0], 1, len(lines))
+            region = Region(0, lines[0], 1, lines[-1] - lines[0] + 1)
             self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     # ---------------------------------------------------------------- moving
