@@ -57,7 +57,8 @@ def test_get_holds_the_caller_while_the_worker_runs_the_body(played):
     stored = results[5].snapshot
     get_call = stored.calls[2]
     assert get_call.done and stored.caller_variables["value"] == 5
-    assert get_call.work_ms > stored.calls[0].work_ms  # get() cost more than delay()
+    # get() blocked the caller until the worker stored the outcome; delay() never waits
+    assert get_call.waited_ms > 0 and stored.calls[0].waited_ms == 0
     assert "status SUCCESS and result 5" in results[5].evaluation
     assert results[5].result.startswith("get() sees it and returns 5")
 
