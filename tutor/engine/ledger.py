@@ -118,6 +118,11 @@ class Ledger:
                 self._busy_with[worker] = None
 
     # ------------------------------------------------------------------ reading
+    def sent_keys(self) -> list[str]:
+        """The ids of the task messages sent so far (direct calls left out), oldest first."""
+        with self._lock:
+            return [key for key, record in self._tasks.items() if not record.direct]
+
     def snapshot(self) -> LedgerSnapshot:
         """A consistent copy of everything in the ledger now."""
         with self._lock:

@@ -23,21 +23,12 @@ from ..stages import Stage
 from ..taps.base import TapContext, args_text
 from . import keys
 from .book import QueueBook
-from .reading import unacked
+from .outcome_waits import LOGGED_OUTCOMES, await_ack, await_log
 from .workers import WorkerProcess
 
-ACK_WAIT = 1.0
-"""Longest a proxy waits for its worker's late acknowledgement to reach Redis (seconds)."""
-POLL = 0.01
-"""How often a proxy looks at Redis for its worker's late acknowledgement (seconds)."""
 IDLE_WAIT = 0.25
 """Longest an idle proxy waits on its worker's report list before looking for a granted message
 again (a grant and the run's close wake it at once: see `keys.WAKE`)."""
-LOGGED_OUTCOMES = {"SUCCESS", "FAILURE", "RETRY"}
-"""Stored states Celery writes a "Task name[id] ..." line for (a revoked task gets none)."""
-LOG_WAIT = 0.5
-"""Longest a proxy waits for its worker's log line about a task's outcome (seconds)."""
-LOG_POLL = 0.002
 SERVE_WAIT = 0.05
 """Longest a busy proxy waits for its worker's next report before looking at the run again."""
 _OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry", "REVOKED": "revoked"}
@@ -57,18 +48,23 @@ class WorkerProxy:
         add_consumer: Callable[[str, str], None],
         published: Callable[[str, dict[str, Any], Any], None],
         acks_late: bool = False,
+        read_early: Callable[[int], None] | None = None,
     ) -> None:
         self._published = published
+        self._read_early = read_early
+        """Sends the next snapshot's read of Redis (given the conductor's moves; see
+        `early_read`)."""
         self.worker = worker
         self.acks_late = acks_late
         self.reports_key = keys.reports_key(run_id, worker.name)
         """The Redis list the worker pushes its reports to (this proxy pops it)."""
         self.reports_seen = 0
+        """How many reports of the worker this proxy has taken up so far."""
         self._in_timer: str | None = None
         self._stored_state: str | None = None
-        """The state the last task's outcome was stored with (see `_await_log`)."""
+        """The state the last task's outcome was stored with (see `await_log`)."""
         self._early: dict[str, Any] | None = None
-        """How many reports of the worker this proxy has taken up so far."""
+        """A report popped while idle, to serve first."""
         self._context = context
         self._book = book
         self._client = client
@@ -176,15 +172,24 @@ class WorkerProxy:
                     context.conductor.expect(-1)
                 if report.get("stage") == Stage.STORED.value:
                     self._stored_state = str(report.get("state"))
+                self._maybe_read_early()
                 self._stage(report)  # its gate opens as the learner moves on (`_open_gate`)
             elif kind == "idle":
                 if self.acks_late:
-                    self._await_ack(str(report.get("task_id")))
+                    await_ack(self._client, self.worker, str(report.get("task_id")))
                 if self._stored_state in LOGGED_OUTCOMES:
-                    self._await_log(str(report.get("task_id")))
+                    await_log(self.worker, str(report.get("task_id")))
                 context.ledger.worker_released(self.worker.name, report.get("task_id"))
                 context.conductor.end_work()
                 return
+
+    def _maybe_read_early(self) -> None:
+        """This proxy is about to park at a stop; when no other thread of the run moves, that
+        stop settles the run and Redis holds now what its snapshot will read: send that read."""
+        if self._read_early is not None:
+            token = self._context.conductor.quiet_token()
+            if token is not None:
+                self._read_early(token)
 
     def _scheduled(self, report: dict[str, Any]) -> None:
         """The worker took a countdown/ETA message: it waits in the worker's timer (outside the
@@ -216,26 +221,6 @@ class WorkerProxy:
             f"until {eta}, outside the queue",
         )
         context.conductor.end_work()
-
-    def _await_log(self, task_id: str) -> None:
-        """The pool process logs a task's outcome ("Task add[id] succeeded in ...") through a pipe
-        the tutor reads in another thread: the run moves on once that line is in the worker's
-        log (or after LOG_WAIT), so the hood at the next stop shows it."""
-        marker = f"[{task_id}]"
-        deadline = time.monotonic() + LOG_WAIT
-        while time.monotonic() < deadline and self.worker.alive:
-            if any(marker in line and not line.endswith("received") for line in self.worker.log):
-                return
-            time.sleep(LOG_POLL)
-
-    def _await_ack(self, task_id: str) -> None:
-        """With acks_late the worker process acknowledges once the pool process is done: the
-        run moves on when Redis no longer holds the message as unacknowledged (or after 1 s)."""
-        deadline = time.monotonic() + ACK_WAIT
-        while time.monotonic() < deadline and self.worker.alive:
-            if all(message.id != task_id for message in unacked(self._client)):
-                return
-            time.sleep(POLL)
 
     def _open_gate(self, gate: str) -> Callable[[], None]:
         """What lets the pool process waiting at `gate` go on: pushed by the thread that grants

@@ -145,19 +145,30 @@ return out
 command, so the snapshot is read at one instant and in one round trip."""
 
 
+def state_keys(queues: Sequence[str], task_ids: Iterable[str]) -> list[str]:
+    """The keys `READ_ALL` is given: the queue lists, then the stored metas of `task_ids`."""
+    return [*queues, *(f"{TASK_META_PREFIX}{task_id}" for task_id in task_ids)]
+
+
 def read_state(client: Any, queues: Sequence[str], task_ids: Iterable[str]) -> RedisReading:
     """The queues, the unacknowledged hash, the stored metas of `task_ids` and the bindings, in
     one round trip (a stage step then waits on Redis once, not once per key)."""
-    keys = [f"{TASK_META_PREFIX}{task_id}" for task_id in task_ids]
-    replies: list[Any] = client.register_script(READ_ALL)(keys=[*queues, *keys], args=[len(queues)])
+    keys = state_keys(queues, task_ids)
+    replies: list[Any] = client.register_script(READ_ALL)(keys=keys, args=[len(queues)])
+    return parse_state(replies, queues, keys)
+
+
+def parse_state(replies: list[Any], queues: Sequence[str], keys: Sequence[str]) -> RedisReading:
+    """`READ_ALL`'s reply for `keys` (see `state_keys`), decoded."""
     lists = replies[: len(queues)]
     hvals, values, sets = replies[len(queues)], replies[len(queues) + 1], replies[len(queues) + 2]
+    metas = keys[len(queues) :]
     return RedisReading(
         waiting={name: _waiting(name, items) for name, items in zip(queues, lists, strict=True)},
         lengths={name: len(items) for name, items in zip(queues, lists, strict=True)},
         unacked=_unacked(hvals),
         unacked_count=len(hvals),
-        metas=_metas(keys, values) if keys else {},
+        metas=_metas(metas, values) if metas else {},
         bindings=_bindings(zip(sets[::2], sets[1::2], strict=True)),
     )
 

@@ -35,13 +35,14 @@ from ..stages import CALLER_THREAD, Stage, Stop
 from ..stepping import Stepping
 from . import keys
 from .book import QueueBook
+from .early_read import EarlyRead
 from .proxy import WorkerProxy
 from .reading import redelivered, shown_url
 from .redelivery import watch_redelivery
 from .reports import ReportListener
 from .server import give_back_database, is_private, redis_client, take_database
 from .setup import build_app, check_empty, visibility_timeout, worker_options, write_sample
-from .snapshots import read_snapshot
+from .snapshots import read_early, read_snapshot
 from .workers import WorkerProcess
 
 READY_TIMEOUT = 15.0
@@ -93,6 +94,7 @@ class RealRun(Stepping):
         self._closed = False
         self._stdin_taken = False
         self._listener = ReportListener(self.client, keys.reports_key(self.run_id))
+        self.early_read = EarlyRead(self.client)
         _LIVE.add(self)  # type: ignore[arg-type]  # quitting closes every live run
 
     # ------------------------------------------------------------------ life cycle
@@ -148,6 +150,7 @@ class RealRun(Stepping):
                 add_consumer=self._add_consumer,
                 published=self._gate,
                 acks_late=self.config.acks_late,
+                read_early=self._read_early,
             )
             self.proxies.append(proxy)
             proxy.start()
@@ -178,6 +181,9 @@ class RealRun(Stepping):
                 limit=limit,
             )
         return self.guard.stalled(busy, stage, limit)
+
+    def _read_early(self, token: int) -> None:
+        read_early(self, token)
 
     def _wake_proxies(self) -> None:
         """A message was granted (or who may take one changed): the idle proxies look now."""
@@ -245,6 +251,7 @@ class RealRun(Stepping):
         self._listener.join(JOIN_TIMEOUT)
         self.caller.namespace.clear()  # its AsyncResults let go of Redis while it still runs
         gc.collect()
+        self.early_read.close()
         self._forget_keys()
         give_back_database(self._database)
         if self.app is not None:

@@ -32,16 +32,34 @@ LOG_SHOWN = 12
 BACKEND_KIND = "Redis"
 
 
+def shown_queues(run: RealRun) -> list[str]:
+    """The queues a snapshot shows: the workers', the ones messages were sent to, the default."""
+    names = {q for w in run.workers for q in w.queues} | set(run.book.names())
+    return sorted(names | {run.config.default_queue})
+
+
+def stored_ids(run: RealRun, ledger: LedgerSnapshot | None = None) -> list[str]:
+    """The task ids whose stored outcome a snapshot reads (none without a result backend)."""
+    if not run.config.result_backend:
+        return []
+    if ledger is None:
+        return run.ledger.sent_keys()
+    return [record.key for record in ledger.tasks if not record.direct]
+
+
+def read_early(run: RealRun, token: int) -> None:
+    """Send the next snapshot's read of Redis now (see `early_read`)."""
+    run.early_read.send(token, shown_queues(run), stored_ids(run))
+
+
 def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
     """Read Redis, the ledger, the workers and the caller now into the Snapshot of `stop`."""
     client, config = run.client, run.config
     ledger = run.ledger.snapshot()
-    queue_names = sorted(
-        {q for w in run.workers for q in w.queues} | set(run.book.names()) | {config.default_queue}
-    )
-    sent = [record.key for record in ledger.tasks if not record.direct]
+    queue_names, ids = shown_queues(run), stored_ids(run, ledger)
     try:
-        read = reading.read_state(client, queue_names, sent if config.result_backend else ())
+        read = run.early_read.take(run.conductor.moves, queue_names, ids)
+        read = read or reading.read_state(client, queue_names, ids)
     except (redis.RedisError, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BrokerUnavailable(
