@@ -66,7 +66,7 @@ def one_step(url: str, repeats: int) -> Result:
     reached and reported): across processes through Redis vs in one process."""
     real = _real(url)
     memory, redis = [], []
-    for _ in range(max(12, repeats)):  # interleaved; a step is ~1 ms: a dozen for a steady median
+    for _ in range(max(24, repeats * 4)):  # interleaved; a step is ~1 ms: two dozen for a median
         for samples, start in ((memory, Run.start), (redis, real)):
             with start(RunConfig(code=SAMPLE)) as run:  # type: ignore[operator,attr-defined]
                 run.advance_to(Stage.EXECUTING)
