@@ -183,11 +183,15 @@ class Conductor(ConductorState):
             self._cond.notify_all()
 
     def quiet_token(self) -> int | None:
-        """`moves` when no thread of the run but the calling one moves or is about to (what the
-        outside world holds now is what it will hold when the run settles, if `moves` is then
-        the same); None when another one does."""
+        """`moves` when no thread of the run but the calling one is moving or waiting for its
+        turn (what the outside world holds now is what it holds when the run settles, if `moves`
+        is the same then); None otherwise. A thread that is to move later (a waiter whose result
+        came, a worker to take a granted message) counts a move before it does anything."""
+        me = threading.get_ident()
         with self._cond:
-            return None if self._unsettled(threading.get_ident()) else self._busy.moves
+            if self._busy - {me} or self._wanting or self._handed_off > 0:
+                return None
+            return self._busy.moves
 
     @property
     def moves(self) -> int:

@@ -77,10 +77,9 @@ class ConductorState:
             self.delivery.grant(reached.message_id, reached.queue)
         self._cond.notify_all()
 
-    def _unsettled(self, spare: int | None = None) -> bool:
-        """(Lock held.) Whether a thread moves or is about to (`spare`, the caller, aside)."""
-        busy = self._busy if spare is None else self._busy - {spare}
-        if busy or self._wanting or self._handed_off > 0:
+    def _unsettled(self) -> bool:
+        """(Lock held.) Whether a thread of the run moves or is about to."""
+        if self._busy or self._wanting or self._handed_off > 0:
             return True
         if any(ready() for ready in self._waiters.values()):
             return True
