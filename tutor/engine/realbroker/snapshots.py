@@ -53,10 +53,16 @@ def read_early(run: RealRun, token: int) -> None:
 
 
 def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
-    """Read Redis, the ledger, the workers and the caller now into the Snapshot of `stop`."""
+    """Read Redis, the ledger, the workers and the caller now into the Snapshot of `stop` (what
+    the tutor holds first: a read sent early is meanwhile on its way back)."""
     client, config = run.client, run.config
     ledger = run.ledger.snapshot()
     queue_names, ids = shown_queues(run), stored_ids(run, ledger)
+    at, events, pauses = run.trace.now(), run.trace.events(), run.conductor.clock.pauses()
+    calls = tuple(call_view(record) for record in ledger.calls)
+    workers = tuple(worker_view(worker, ledger) for worker in run.workers)
+    caller_done, caller_variables = run.caller.done, run.caller.variables()
+    timer = timer_views(ledger, run.conductor.clock.now())
     try:
         read = run.early_read.take(run.conductor.moves, queue_names, ids)
         read = read or reading.read_state(client, queue_names, ids)
@@ -87,20 +93,20 @@ def read_snapshot(run: RealRun, stop: Stop) -> Snapshot:
     )
     return Snapshot(
         stop=stop,
-        at=run.trace.now(),
+        at=at,
         queues=queues,
         unacked=tuple(MessageView.of(wire) for wire in read.unacked),
         scheduled=dict(ledger.in_timer),
         tasks=tuple(tasks),
-        calls=tuple(call_view(record) for record in ledger.calls),
-        caller_done=run.caller.done,
-        caller_variables=run.caller.variables(),
-        workers=tuple(worker_view(worker, ledger) for worker in run.workers),
+        calls=calls,
+        caller_done=caller_done,
+        caller_variables=caller_variables,
+        workers=workers,
         backend=backend,
-        events=run.trace.events(),
-        pauses=run.conductor.clock.pauses(),
+        events=events,
+        pauses=pauses,
         task_names=tuple(iter_task_names(run.app)),
-        timer=timer_views(ledger, run.conductor.clock.now()),
+        timer=timer,
         broker=reading.broker_view(run.url, read),
     )
 
