@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -72,32 +74,40 @@ class KeyBar(Widget):
                 palette = (binding.key, app.get_key_display(binding), binding.description)
         return list(shown.values()), palette
 
-    def render(self) -> Text:
-        """Each key and what it does, left to right; the palette's key at the right end."""
-        key_style = self.get_component_rich_style("key-bar--key")
-        text_style = self.get_component_rich_style("key-bar--description")
+    def render_line(self, y: int) -> Strip:
+        """The line: each key and what it does, left to right; the palette's key at the right
+        end. Drawn straight into segments (one line needs no Rich layout)."""
+        width, base = self.size.width, self.rich_style
+        if y:
+            return Strip.blank(width, base)
+        key_style = base + self.get_component_rich_style("key-bar--key")
+        text_style = base + self.get_component_rich_style("key-bar--description")
         dim = Style(dim=True)
-        line = Text(no_wrap=True, overflow="crop", end="")
+        segments: list[Segment] = []
         places = []
+        cells = 0
         bindings, palette = self._shown()
         for key, display, description, enabled in bindings:
-            start = line.cell_len
-            line.append(f" {display} ", key_style if enabled else key_style + dim)
-            line.append(f"{description} ", text_style if enabled else text_style + dim)
-            places.append(KeyPlace(start, line.cell_len, key, enabled))
+            start = cells
+            segments.append(Segment(f" {display} ", key_style if enabled else key_style + dim))
+            segments.append(Segment(f"{description} ", text_style if enabled else text_style + dim))
+            cells += cell_len(display) + cell_len(description) + 3
+            places.append(KeyPlace(start, cells, key, enabled))
         if palette is not None:
             key, display, description = palette
-            right = Text.assemble(
-                ("▏", self.get_component_rich_style("key-bar--divider")),
-                (display, key_style),
-                (f" {description} ", text_style),
-            )
-            start = max(self.size.width - right.cell_len, line.cell_len + 1)
-            line.append(" " * (start - line.cell_len))
-            line.append_text(right)
-            places.append(KeyPlace(start, line.cell_len, key, True))
+            divider = base + self.get_component_rich_style("key-bar--divider")
+            right = [
+                Segment("▏", divider),
+                Segment(display, key_style),
+                Segment(f" {description} ", text_style),
+            ]
+            right_cells = 3 + cell_len(display) + cell_len(description)
+            start = max(width - right_cells, cells + 1)
+            segments.append(Segment(" " * (start - cells), base))
+            segments.extend(right)
+            places.append(KeyPlace(start, start + right_cells, key, True))
         self._places = places
-        return line
+        return Strip(segments).crop_extend(0, width, base)
 
     def on_click(self, event: events.Click) -> None:
         """A click on a key presses it (a disabled one rings the bell)."""
