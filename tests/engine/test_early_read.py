@@ -86,6 +86,9 @@ def test_a_read_for_other_keys_or_none_sent_gives_nothing(client):
         early.send(1, ["celery"], [])  # the first one's reply is read and dropped
         reading = early.take(1, ["celery"], [])
         assert reading is not None and reading.metas == {} and reading.lengths == {"celery": 0}
+        early.close()
+        early.send(2, ["celery"], [])  # a proxy late for the run's close
+        assert early.take(2, ["celery"], []) is None
     finally:
         early.close()
 

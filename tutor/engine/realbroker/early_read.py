@@ -31,12 +31,15 @@ class EarlyRead:
         """The read in flight: the conductor's moves when sent, the queues and the keys."""
         self.used = 0
         """How many snapshots took their reading from a read sent early."""
+        self._closed = False
 
     def send(self, token: int, queues: Sequence[str], task_ids: Sequence[str]) -> None:
         """Send the read of `queues` and `task_ids`'s metas now (`token`: the run's moves). A
         broker gone away sends nothing: the snapshot's own read says so."""
         keys = state_keys(queues, task_ids)
         with self._lock:
+            if self._closed:
+                return  # a proxy late for the run's close opens nothing
             try:
                 self._drain()
                 connection = self._connect()
@@ -66,8 +69,9 @@ class EarlyRead:
             return parse_state(replies, queues, keys)
 
     def close(self) -> None:
-        """Let the connection go."""
+        """Let the connection go; nothing is sent after."""
         with self._lock:
+            self._closed = True
             self._drop()
 
     def _connect(self) -> Any:
