@@ -116,3 +116,6 @@ def test_quiet_token_only_when_no_other_thread_moves():
     assert conductor.quiet_token() == 1
     conductor.begin_work()  # the calling thread itself moving does not count against it
     assert conductor.quiet_token() == conductor.moves == 2
+    # a message gated by a thread that is not busy (the redelivery watcher waits meanwhile)
+    conductor.gate_message("m1", "celery")
+    assert conductor.moves == 3

@@ -66,6 +66,7 @@ class Conductor(ConductorState):
             if self._closing:
                 return
             self._pending.append(Reached(self._new_stop(stage, info), None))
+            self._busy.stop_reached()
             self._cond.notify_all()
 
     def gate_message(self, message_id: str, queue: str, **info: object) -> None:
@@ -73,6 +74,7 @@ class Conductor(ConductorState):
         with self._cond:
             stop = self._new_stop(Stage.QUEUED, {**info, "task_id": message_id})
             self._pending.append(Reached(stop, None, message_id=message_id, queue=queue))
+            self._busy.stop_reached()
             self._cond.notify_all()
 
     def may_take(self, message_id: str) -> bool:
@@ -196,7 +198,7 @@ class Conductor(ConductorState):
     @property
     def moves(self) -> int:
         """How many times a thread of the run started to move so far (granted, took a message,
-        took its turn, started work)."""
+        took its turn, started work), or a stop that parks no thread was reached."""
         return self._busy.moves
 
     # ----------------------------------------------------------------- the learner's side
