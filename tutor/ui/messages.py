@@ -4,7 +4,7 @@ Screens never reach into the app by name: they post one of these, and `TutorApp`
 The run driver's own messages (a step reached, a variant's outcome) live on `RunDriver`.
 
 They are plain classes, not dataclasses: this module is imported before the first screen
-paints, and making nine dataclasses costs about 2 ms there.
+paints, and making its eight message classes dataclasses cost about 2 ms there.
 """
 
 from __future__ import annotations
